@@ -1,0 +1,50 @@
+# Wirehouse: `make run` and `make test` are all a new user needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+ARCHIVE ?= data/sample
+export WIREHOUSE_HOME ?= $(CURDIR)/warehouse
+# Never let uv fetch a Python build: the machine's Python 3.11 is the one we use.
+export UV_PYTHON_DOWNLOADS := never
+export DO_NOT_TRACK := 1
+
+.PHONY: install run test lint airflow summary clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+install: $(VENV)/.installed
+
+## run: install, then run the nightly DAG through Airflow for every date of the sample archive
+run: install
+	@set -e; for day in $$($(BIN)/wirehouse dates --archive $(ARCHIVE)); do \
+		$(BIN)/wirehouse --quiet run --archive $(ARCHIVE) --date $$day; \
+	done
+	@$(BIN)/wirehouse summary
+
+summary: install
+	@$(BIN)/wirehouse summary
+
+## test: install, then the whole suite (pytest exit 5, "no tests collected", is a failure)
+test: install
+	@$(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; fi; exit $$rc
+
+lint: install
+	$(BIN)/ruff check extract dags tests scripts
+	$(BIN)/sqlfluff lint dbt_project/models
+
+## airflow: Airflow standalone (scheduler + api-server + UI) with the DAGs unpaused
+airflow: install
+	$(BIN)/wirehouse airflow
+
+clean:
+	rm -rf warehouse dbt_project/target dbt_project/logs

@@ -1,0 +1,142 @@
+"""
+### Wirehouse nightly run
+
+Every day at 02:00 UTC this DAG ingests the previous day's articles into the Wirehouse
+warehouse and rebuilds the marts:
+
+1. **plan** – list the archive's files no other run has claimed, dated on or before the run's
+   date (late files included), read or reject each, and stage the articles in chunks;
+2. **extract** (mapped, one task per chunk) – run spaCy and stage sentences, entity mentions
+   and statements as Arrow files;
+3. **load_raw** – replace the run's partition of the `raw` schema in one DuckDB transaction;
+4. **dbt_build** – one in-process `dbt build` of staging, intermediate and mart models;
+5. **publish** – copy the marts to a read-only DuckDB file and Parquet for BI tools.
+
+The run's date is the start of its data interval. Rerunning a date gives identical tables.
+Every task that touches DuckDB takes the one-slot `wirehouse_duckdb` pool.
+Params: `archive` (directory of article files; default `$WIREHOUSE_ARCHIVE` or `data/sample`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pendulum
+from airflow.sdk import Param, dag, get_current_context, task
+from airflow.timetables.trigger import CronTriggerTimetable
+
+from extract.config import DUCKDB_POOL
+
+log = logging.getLogger(__name__)
+
+
+def _failure_callback(context) -> None:
+    ti = context.get("task_instance")
+    log.error(
+        "Wirehouse task %s failed for run %s: %s",
+        getattr(ti, "task_id", "?"), context.get("run_id"), context.get("exception"),
+    )
+
+
+def _run_date() -> dt.date:
+    context = get_current_context()
+    start = context.get("data_interval_start") or context["logical_date"]
+    return start.date()
+
+
+def _settings():
+    import os
+    from pathlib import Path
+
+    from extract.config import settings
+
+    archive = get_current_context()["params"].get("archive")
+    current = settings()
+    if archive:
+        os.environ["WIREHOUSE_ARCHIVE"] = archive
+        current = settings()
+    return current, Path(current.archive)
+
+
+@dag(
+    dag_id="wirehouse_nightly",
+    schedule=CronTriggerTimetable("0 2 * * *", timezone="UTC", interval=dt.timedelta(days=1)),
+    start_date=pendulum.datetime(2019, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=["wirehouse"],
+    params={"archive": Param(None, type=["null", "string"], description="archive directory")},
+    default_args={
+        "retries": 2,
+        "retry_delay": dt.timedelta(seconds=30),
+        "retry_exponential_backoff": True,
+        "max_retry_delay": dt.timedelta(minutes=10),
+        "execution_timeout": dt.timedelta(hours=2),
+        "on_failure_callback": _failure_callback,
+    },
+)
+def wirehouse_nightly():
+    @task(pool=DUCKDB_POOL)
+    def plan() -> list[str]:
+        from extract.runs import plan_run
+        from extract.warehouse import connect, ensure_schema
+
+        settings, archive = _settings()
+        with connect(settings.db_path) as con:
+            ensure_schema(con)
+            result = plan_run(settings, archive, _run_date(), con)
+        counts = result.counts
+        log.info(
+            "run %s on %s: files seen %d = loaded %d + duplicates %d + rejected %d",
+            result.run_date, archive, counts["seen"], counts["loaded"],
+            counts["duplicate"], counts["rejected"],
+        )
+        return result.chunks
+
+    @task
+    def extract(chunk: str) -> dict[str, int]:
+        import os
+
+        from extract.runs import extract_chunk
+
+        settings, _ = _settings()
+        n_process = int(os.environ.get("WIREHOUSE_N_PROCESS", "1"))
+        return extract_chunk(settings, _run_date(), chunk, n_process=n_process)
+
+    # An empty day maps no extract task; still record its files and rebuild.
+    @task(pool=DUCKDB_POOL, trigger_rule="none_failed")
+    def load_raw(extracted: list[dict[str, int]]) -> dict[str, int]:
+        from extract.runs import load_run
+        from extract.warehouse import connect
+
+        settings, _ = _settings()
+        with connect(settings.db_path) as con:
+            counts = load_run(settings, _run_date(), con)
+        log.info("loaded into raw: %s", counts)
+        return counts
+
+    @task(pool=DUCKDB_POOL)
+    def dbt_build(loaded: dict[str, int]) -> None:
+        from extract.build import build
+
+        settings, _ = _settings()
+        build(settings)
+
+    @task(pool=DUCKDB_POOL)
+    def publish() -> str:
+        from extract.publish import publish as publish_marts
+        from extract.warehouse import connect
+
+        settings, _ = _settings()
+        with connect(settings.db_path) as con:
+            return str(publish_marts(settings, con))
+
+    chunks = plan()
+    extracted = extract.expand(chunk=chunks)
+    built = dbt_build(load_raw(extracted))
+    built >> publish()
+
+
+wirehouse_nightly()

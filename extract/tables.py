@@ -1,0 +1,122 @@
+"""Arrow schemas of the raw tables: the one contract between extraction and the warehouse.
+
+Each schema doubles as the DuckDB DDL of ``raw.<name>`` (see ``warehouse.ensure_schema``), so a
+new column is added in one place.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+FILES = pa.schema(
+    [
+        ("run_date", pa.date32()),
+        ("path", pa.string()),
+        ("content_hash", pa.string()),
+        ("size_bytes", pa.int64()),
+        ("mtime_ns", pa.int64()),
+        ("status", pa.string()),  # loaded | duplicate | rejected
+        ("article_id", pa.string()),
+        ("article_date", pa.date32()),
+        ("reason", pa.string()),
+        ("detail", pa.string()),
+    ]
+)
+
+ARTICLES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("run_date", pa.date32()),
+        ("article_date", pa.date32()),
+        ("path", pa.string()),
+        ("content_hash", pa.string()),
+        ("title", pa.string()),
+        ("text", pa.large_string()),
+        ("n_chars", pa.int32()),
+    ]
+)
+
+REJECTS = pa.schema(
+    [
+        ("run_date", pa.date32()),
+        ("path", pa.string()),
+        ("content_hash", pa.string()),
+        ("reason", pa.string()),
+        ("detail", pa.string()),
+    ]
+)
+
+SENTENCES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("sentence_index", pa.int32()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("text", pa.string()),
+    ]
+)
+
+ENTITY_MENTIONS = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("mention_index", pa.int32()),
+        ("sentence_index", pa.int32()),
+        ("label", pa.string()),
+        ("text", pa.string()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("canonical_name", pa.string()),
+    ]
+)
+
+STATEMENTS = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("statement_index", pa.int32()),
+        ("sentence_index", pa.int32()),
+        ("content_start", pa.int32()),
+        ("content_end", pa.int32()),
+        ("quote_text", pa.string()),
+        ("cue", pa.string()),
+        ("cue_start", pa.int32()),
+        ("cue_end", pa.int32()),
+        ("speaker_start", pa.int32()),
+        ("speaker_end", pa.int32()),
+        ("speaker_text", pa.string()),
+        ("speaker_name", pa.string()),
+        ("kind", pa.string()),
+    ]
+)
+
+# Tables written per article (children of raw.articles), in load order.
+ARTICLE_TABLES: dict[str, pa.Schema] = {
+    "sentences": SENTENCES,
+    "entity_mentions": ENTITY_MENTIONS,
+    "statements": STATEMENTS,
+}
+
+ALL_TABLES: dict[str, pa.Schema] = {
+    "files": FILES,
+    "rejects": REJECTS,
+    "articles": ARTICLES,
+    **ARTICLE_TABLES,
+}
+
+_DUCKDB_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.large_string(): "VARCHAR",
+    pa.date32(): "DATE",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.float64(): "DOUBLE",
+    pa.bool_(): "BOOLEAN",
+}
+
+
+def ddl(name: str, schema: pa.Schema) -> str:
+    columns = ", ".join(f"{field.name} {_DUCKDB_TYPES[field.type]}" for field in schema)
+    return f"create table if not exists raw.{name} ({columns})"
+
+
+def empty(schema: pa.Schema) -> pa.Table:
+    return schema.empty_table()

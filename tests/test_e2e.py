@@ -1,0 +1,80 @@
+"""End to end through the real DAG: `wirehouse run` drives `airflow dags test` on the seed date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    from tests.conftest import FIXTURES, SEED
+
+    root = tmp_path_factory.mktemp("e2e")
+    archive = root / "archive"
+    shutil.copytree(FIXTURES / "archive", archive)
+    shutil.copy(SEED, archive / SEED.name)
+    env = dict(os.environ, WIREHOUSE_HOME=str(root / "home"))
+    env.pop("AIRFLOW_HOME", None)
+    wirehouse = str(Path(sys.executable).with_name("wirehouse"))
+    result = subprocess.run(
+        [wirehouse, "run", "--archive", str(archive), "--date", "2019-03-05"],
+        env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "2019-03-05 done: 6 files seen, 3 loaded, 1 duplicates, 2 rejected" in result.stdout
+    return root / "home" / "published" / "wirehouse.duckdb"
+
+
+def test_countries_of_the_seed_are_mentioned(published: Path) -> None:
+    with duckdb.connect(str(published), read_only=True) as con:
+        rows = dict(con.execute(
+            "select iso3, n_mentions from dim_countries "
+            "where iso3 in ('IRN', 'RUS', 'ISR', 'SYR')"
+        ).fetchall())
+    assert set(rows) == {"IRN", "RUS", "ISR", "SYR"}
+    assert all(n > 0 for n in rows.values())
+    # "Iranian", "Tehran" and "Iran" are one actor.
+    assert rows["IRN"] >= 8
+
+
+def test_people_of_the_seed_are_actors(published: Path) -> None:
+    with duckdb.connect(str(published), read_only=True) as con:
+        people = {r[0] for r in con.execute(
+            "select actor_name from dim_actors where actor_type = 'person'"
+        ).fetchall()}
+    assert {"Bahram Ghasemi", "Binyamin Netanyahu"} <= people
+    assert any(name.endswith("Putin") for name in people)
+
+
+def test_iran_russia_relation_on_the_seed_date(published: Path) -> None:
+    with duckdb.connect(str(published), read_only=True) as con:
+        rows = con.execute(
+            "select n_articles, n_sentences from fct_country_relations "
+            "where relation_date = ? and country_a = 'IRN' and country_b = 'RUS'",
+            [dt.date(2019, 3, 5)],
+        ).fetchall()
+    assert rows and rows[0][0] >= 1 and rows[0][1] >= 1
+
+
+def test_mention_offsets_point_into_the_article_text(published: Path) -> None:
+    with duckdb.connect(str(published), read_only=True) as con:
+        bad = con.execute(
+            "select count(*) from fct_actor_mentions as m "
+            "join dim_articles as a using (article_id) "
+            "where substring(a.article_text, m.start_char + 1, m.end_char - m.start_char) "
+            "<> m.mention_text"
+        ).fetchall()[0][0]
+        total = con.execute("select count(*) from fct_actor_mentions").fetchall()[0][0]
+    assert total > 20
+    assert bad == 0
