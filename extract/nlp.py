@@ -11,15 +11,16 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyarrow as pa
+from spacy.language import Language
+from spacy.tokens import Doc
 
 from extract import tables
 
-if TYPE_CHECKING:
-    from spacy.language import Language
-    from spacy.tokens import Doc
+if not Doc.has_extension("wirehouse_rows"):
+    Doc.set_extension("wirehouse_rows", default=None)
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ def load_pipeline(model: str, statements: bool = True) -> Language:
         from extract import quotes  # noqa: F401  (registers the factory)
 
         nlp.add_pipe("wirehouse_quotes", last=True)
+    nlp.add_pipe("wirehouse_rows", last=True)
     return nlp
 
 
@@ -83,52 +85,68 @@ def canonical_names(doc: Doc) -> dict[int, str]:
     return result
 
 
-def doc_to_rows(doc: Doc, article_id: str, out: dict[str, Columns]) -> None:
+def rows_for_doc(doc: Doc) -> dict[str, list[dict[str, Any]]]:
+    """Plain rows (no article id yet) for every per-article raw table of one doc."""
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in tables.ARTICLE_TABLES}
     sentence_of: dict[int, int] = {}
     for index, sent in enumerate(doc.sents):
-        out["sentences"].append(
-            article_id=article_id,
-            sentence_index=index,
-            start_char=sent.start_char,
-            end_char=sent.end_char,
-            text=sent.text,
+        rows["sentences"].append(
+            {"sentence_index": index, "start_char": sent.start_char,
+             "end_char": sent.end_char, "text": sent.text}
         )
         for token in sent:
             sentence_of[token.i] = index
     canonical = canonical_names(doc)
-    mention_index = 0
-    for ent in doc.ents:
-        if ent.label_ not in ACTOR_LABELS:
-            continue
-        out["entity_mentions"].append(
-            article_id=article_id,
-            mention_index=mention_index,
-            sentence_index=sentence_of.get(ent.start, 0),
-            label=ent.label_,
-            text=ent.text,
-            start_char=ent.start_char,
-            end_char=ent.end_char,
-            canonical_name=canonical.get(ent.start_char, ent.text),
+    actor_ents = [ent for ent in doc.ents if ent.label_ in ACTOR_LABELS]
+    for index, ent in enumerate(actor_ents):
+        rows["entity_mentions"].append(
+            {
+                "mention_index": index,
+                "sentence_index": sentence_of.get(ent.start, 0),
+                "label": ent.label_,
+                "text": ent.text,
+                "start_char": ent.start_char,
+                "end_char": ent.end_char,
+                "canonical_name": canonical.get(ent.start_char, ent.text),
+            }
         )
-        mention_index += 1
-    if doc.has_extension("statements") and doc._.statements:
-        for index, st in enumerate(doc._.statements):
-            out["statements"].append(
-                article_id=article_id,
-                statement_index=index,
-                sentence_index=st.sentence_index,
-                content_start=st.content_start,
-                content_end=st.content_end,
-                quote_text=st.quote_text,
-                cue=st.cue,
-                cue_start=st.cue_start,
-                cue_end=st.cue_end,
-                speaker_start=st.speaker_start,
-                speaker_end=st.speaker_end,
-                speaker_text=st.speaker_text,
-                speaker_name=st.speaker_name,
-                kind=st.kind,
-            )
+    statements = doc._.statements if Doc.has_extension("statements") else None
+    for index, st in enumerate(statements or []):
+        rows["statements"].append(
+            {
+                "statement_index": index,
+                "sentence_index": st.sentence_index,
+                "content_start": st.content_start,
+                "content_end": st.content_end,
+                "quote_text": st.quote_text,
+                "cue": st.cue,
+                "cue_start": st.cue_start,
+                "cue_end": st.cue_end,
+                "speaker_start": st.speaker_start,
+                "speaker_end": st.speaker_end,
+                "speaker_text": st.speaker_text,
+                "speaker_name": st.speaker_name,
+                "kind": st.kind,
+            }
+        )
+    return rows
+
+
+@Language.factory("wirehouse_rows")
+def make_rows_component(nlp: Language, name: str):
+    """Last pipe: flatten a doc to plain rows inside the worker process.
+
+    With ``n_process > 1`` docs travel back to the main process as msgpack; plain rows do,
+    rich objects (statements) do not, and building rows in the workers uses both cores.
+    """
+
+    def component(doc: Doc) -> Doc:
+        doc._.wirehouse_rows = rows_for_doc(doc)
+        if Doc.has_extension("statements"):
+            doc._.statements = None
+        return doc
+
+    return component
 
 
 def annotate(
@@ -144,7 +162,9 @@ def annotate(
     for doc, article_id in nlp.pipe(
         items, as_tuples=True, n_process=n_process, batch_size=batch_size
     ):
-        doc_to_rows(doc, article_id, out)
+        for name, rows in doc._.wirehouse_rows.items():
+            for row in rows:
+                out[name].append(article_id=article_id, **row)
         pending += 1
         if pending >= batch_size * 8:
             yield {name: cols.to_arrow() for name, cols in out.items()}

@@ -1,0 +1,81 @@
+-- Each statement joined to the actor who said it: first an actor mention that overlaps the
+-- speaker span as written, else a mention of the resolved name elsewhere in the article
+-- (a pronoun or title resolved to a named person), earliest mention first.
+with
+
+statements as (
+    select * from {{ ref('stg_news__statements') }}
+),
+
+mentions as (
+    select * from {{ ref('int_mentions_resolved') }}
+),
+
+by_span as (
+    select
+        statements.statement_id,
+        mentions.actor_id,
+        1 as match_rank,
+        mentions.start_char
+    from statements
+    inner join mentions
+        on
+            statements.article_id = mentions.article_id
+            and statements.speaker_start < mentions.end_char
+            and mentions.start_char < statements.speaker_end
+),
+
+by_name as (
+    select
+        statements.statement_id,
+        mentions.actor_id,
+        2 as match_rank,
+        mentions.start_char
+    from statements
+    inner join mentions
+        on
+            statements.article_id = mentions.article_id
+            and lower(statements.speaker_name) = lower(mentions.actor_name)
+),
+
+candidates as (
+    select * from by_span
+    union all
+    select * from by_name
+),
+
+best as (
+    select
+        statement_id,
+        actor_id
+    from candidates
+    qualify row_number() over (
+        partition by statement_id order by match_rank, start_char
+    ) = 1
+),
+
+quote_countries as (
+    select
+        statements.statement_id,
+        list(distinct mentions.iso3 order by mentions.iso3) as countries_in_quote
+    from statements
+    inner join mentions
+        on
+            statements.article_id = mentions.article_id
+            and mentions.start_char >= statements.content_start
+            and mentions.end_char <= statements.content_end
+    where mentions.iso3 is not null
+    group by statements.statement_id
+),
+
+final as (
+    select
+        statements.*,
+        best.actor_id as speaker_actor_id,
+        coalesce(quote_countries.countries_in_quote, []) as countries_in_quote
+    from statements
+    left join best on statements.statement_id = best.statement_id
+    left join quote_countries on statements.statement_id = quote_countries.statement_id
+)
+
+select * from final
