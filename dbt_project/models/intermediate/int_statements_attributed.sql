@@ -22,7 +22,7 @@ by_span as (
         on
             statements.article_id = mentions.article_id
             and statements.speaker_start < mentions.end_char
-            and mentions.start_char < statements.speaker_end
+            and statements.speaker_end > mentions.start_char
 ),
 
 by_name as (
@@ -62,8 +62,8 @@ quote_countries as (
     inner join mentions
         on
             statements.article_id = mentions.article_id
-            and mentions.start_char >= statements.content_start
-            and mentions.end_char <= statements.content_end
+            and statements.content_start <= mentions.start_char
+            and statements.content_end >= mentions.end_char
     where mentions.iso3 is not null
     group by statements.statement_id
 ),
