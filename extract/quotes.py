@@ -9,13 +9,20 @@ its subject.  Speaker mentions are resolved to names with a few light rules
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
-REQUIRED_PIPES: tuple[str, ...] = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+REQUIRED_PIPES: tuple[str, ...] = (
+    "tok2vec",
+    "tagger",
+    "parser",
+    "attribute_ruler",
+    "lemmatizer",
+    "ner",
+)
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,9 @@ def _mark_pattern(text: str) -> re.Pattern[str]:
     return _SINGLE
 
 
-def _marks(text: str, start: int, end: int, pattern: re.Pattern[str], tags: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+def _marks(
+    text: str, start: int, end: int, pattern: re.Pattern[str], tags: list[tuple[int, int]]
+) -> Iterator[re.Match[str]]:
     for m in pattern.finditer(text, start, end):
         if not any(s <= m.start() < e for s, e in tags):
             yield m
@@ -109,7 +118,9 @@ def _marks(text: str, start: int, end: int, pattern: re.Pattern[str], tags: list
 def _looks_closing(text: str, s: int, e: int, p_start: int, p_end: int) -> bool:
     before = text[s - 1] if s > p_start else " "
     after = text[e] if e < p_end else " "
-    return not before.isspace() and before not in "([{—–-" and (after.isspace() or not after.isalnum())
+    return (
+        not before.isspace() and before not in "([{—–-" and (after.isspace() or not after.isalnum())
+    )
 
 
 def _looks_opening(text: str, s: int, e: int, p_start: int, p_end: int) -> bool:
@@ -133,13 +144,18 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         for m in _marks(text, p_start, p_end, pattern, tags):
             s, e, mark = m.start(), m.end(), m.group()
             if cur is None:
-                if mark in _CLOSERS or (mark not in _OPENERS and _looks_closing(text, s, e, p_start, p_end)):
+                if mark in _CLOSERS or (
+                    mark not in _OPENERS and _looks_closing(text, s, e, p_start, p_end)
+                ):
                     continue  # stray closer, apostrophe or inch mark
                 cur = (s, e)
                 continue
-            reopen = mark in _OPENERS or (mark not in _CLOSERS and _looks_opening(text, s, e, p_start, p_end)
-                                          and not _looks_closing(text, s, e, p_start, p_end))
-            if reopen and cur[1] < s and text[cur[1]:s].strip():
+            reopen = mark in _OPENERS or (
+                mark not in _CLOSERS
+                and _looks_opening(text, s, e, p_start, p_end)
+                and not _looks_closing(text, s, e, p_start, p_end)
+            )
+            if reopen and cur[1] < s and text[cur[1] : s].strip():
                 # previous quote was never closed: it ends here, a new one opens
                 spans.append(QuoteSpan(cur[1], _rstrip(text, cur[1], s), cur[0], s, para, False))
                 cur = (s, e)
@@ -149,8 +165,10 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             spans.append(QuoteSpan(cur[1], s, cur[0], e, para, True))
             cur = None
         if cur is not None:
-            spans.append(QuoteSpan(cur[1], _rstrip(text, cur[1], p_end), cur[0], p_end, para, False))
-    return [sp for sp in spans if text[sp.start:sp.end].strip()]
+            spans.append(
+                QuoteSpan(cur[1], _rstrip(text, cur[1], p_end), cur[0], p_end, para, False)
+            )
+    return [sp for sp in spans if text[sp.start : sp.end].strip()]
 
 
 def _rstrip(text: str, start: int, end: int) -> int:
@@ -165,12 +183,13 @@ def _rstrip(text: str, start: int, end: int) -> int:
 class _Ctx:
     """Per-doc lookups shared by the attribution and resolution steps."""
 
-    def __init__(self, doc: Doc, spans: list[QuoteSpan]):
+    def __init__(self, doc: Doc, spans: list[QuoteSpan], text: str):
         self.doc = doc
+        self.text = text  # Doc.text is rebuilt from the tokens on every access: read it once
         self.spans = spans
         self.quote_of = [-1] * len(doc)  # index of the quote span covering each token
         self.para_of = [0] * len(doc)
-        para_starts = [m.start() for m in _PARA.finditer(doc.text)]
+        para_starts = [m.start() for m in _PARA.finditer(self.text)]
         p = 0
         for tok in doc:
             while p + 1 < len(para_starts) and para_starts[p + 1] <= tok.idx:
@@ -222,7 +241,7 @@ def _group(ctx: _Ctx) -> list[list[int]]:
     their attribution; a paragraph left open continues in the next paragraph.
     """
     groups: list[list[int]] = []
-    text = ctx.doc.text
+    text = ctx.text
     for i, sp in enumerate(ctx.spans):
         if groups:
             prev = ctx.spans[groups[-1][-1]]
@@ -234,7 +253,11 @@ def _group(ctx: _Ctx) -> list[list[int]]:
 
 
 def _continues(text: str, prev: QuoteSpan, sp: QuoteSpan) -> bool:
-    return not prev.closed and sp.para == prev.para + 1 and sp.mark_start == _para_start(text, sp.mark_start)
+    return (
+        not prev.closed
+        and sp.para == prev.para + 1
+        and sp.mark_start == _para_start(text, sp.mark_start)
+    )
 
 
 def _para_start(text: str, pos: int) -> int:
@@ -251,13 +274,13 @@ def _interrupted(ctx: _Ctx, prev: QuoteSpan, sp: QuoteSpan) -> bool:
     gap = ctx.doc.char_span(prev.mark_end, sp.mark_start, alignment_mode="contract")
     if gap is None or not len(gap) or len(gap) > 40:
         return False
-    last = ctx.doc.text[prev.mark_end:sp.mark_start].rstrip()[-1:]
+    last = ctx.text[prev.mark_end : sp.mark_start].rstrip()[-1:]
     inner_ends = any(t.text in _SENT_END for t in gap[:-1])
     n_cues = sum(_is_cue(t) for t in gap)
     if last == ":":
         return False
     if n_cues == 0:
-        return not inner_ends and last not in _SENT_END and not _direct_end(ctx.doc.text, prev)
+        return not inner_ends and last not in _SENT_END and not _direct_end(ctx.text, prev)
     if last not in {".", ","}:
         return False
     return n_cues == 1 or (last == "." and not inner_ends)
@@ -265,8 +288,8 @@ def _interrupted(ctx: _Ctx, prev: QuoteSpan, sp: QuoteSpan) -> bool:
 
 def _direct_end(text: str, sp: QuoteSpan) -> bool:
     """The quote closes with sentence punctuation (inside or right after the mark)."""
-    inner = text[sp.start:sp.end].rstrip()
-    after = text[sp.mark_end:sp.mark_end + 1]
+    inner = text[sp.start : sp.end].rstrip()
+    after = text[sp.mark_end : sp.mark_end + 1]
     return bool(inner) and (inner[-1] in ",.?!—–-:;…" or after in {",", ":"})
 
 
@@ -287,6 +310,8 @@ def _is_cue(tok: Token) -> bool:
     # a sentence root counts whatever its tag: the tagger reads `the email read` as a noun
     if tok.pos_ not in {"VERB", "AUX"} and not tok.tag_.startswith("VB") and tok.dep_ != "ROOT":
         return False
+    if tok.dep_ in {"amod", "compound"} or (tok.i > 0 and tok.nbor(-1).text == "-"):
+        return False  # "so-called", "the quoted remarks"
     if tok.lemma_.lower() in CUE_LEMMAS:
         # aspectual uses are not speech: "will continue to be", "began to"
         return not any(c.dep_ == "xcomp" for c in tok.children) or tok.lemma_ not in _ASPECTUAL
@@ -306,7 +331,7 @@ def _window(ctx: _Ctx, group: list[int]) -> tuple[list[Token], list[Token], list
         q = ctx.quote_of[i]
         if q >= 0:
             # skip an earlier quote of the sentence, unless it closed the sentence
-            if ctx.doc.text[ctx.spans[q].start:ctx.spans[q].end].rstrip()[-1:] in "?!.":
+            if ctx.text[ctx.spans[q].start : ctx.spans[q].end].rstrip()[-1:] in "?!.":
                 break
             i = ctx.token_at(ctx.spans[q].mark_start) - 1
             continue
@@ -315,8 +340,11 @@ def _window(ctx: _Ctx, group: list[int]) -> tuple[list[Token], list[Token], list
         left.append(doc[i])
         i -= 1
     left.reverse()
-    inner = [t for t in doc.char_span(first.mark_start, last.mark_end, alignment_mode="expand") or []
-             if not ctx.in_quote(t)]
+    inner = [
+        t
+        for t in doc.char_span(first.mark_start, last.mark_end, alignment_mode="expand") or []
+        if not ctx.in_quote(t)
+    ]
     right: list[Token] = []
     i = ctx.token_at(last.mark_end)
     if i < len(doc) and doc[i].idx < last.mark_end:
@@ -331,21 +359,39 @@ def _window(ctx: _Ctx, group: list[int]) -> tuple[list[Token], list[Token], list
 
 def _attribute(ctx: _Ctx, group: list[int]) -> _Attribution | None:
     left, inner, right = _window(ctx, group)
+    # `"...," according to X` and `"..." -- X` right after the quote are unambiguous
+    words = [t for t in right if not t.is_punct]
     att = _dash(ctx, right) or _dash(ctx, _next_paragraph(ctx, group, right))
+    if att is None and words and words[0].lower_ == "according":
+        att = _according_to(ctx, words[:2])
     if att is not None:
         return att
     anchor = _quote_anchor(ctx, group)
     # The interrupting clause is the strongest evidence.  After a quote that
     # closes its sentence, the next words belong to a new sentence unless they
     # are a short attribution (`"Why?" he asked.`).
-    ends_sentence = ctx.doc.text[ctx.spans[group[-1]].start:ctx.spans[group[-1]].end].rstrip()[-1:] in "?!."
-    tight = right if _tight(right, ends_sentence) else []
+    ends_sentence = (
+        ctx.text[ctx.spans[group[-1]].start : ctx.spans[group[-1]].end].rstrip()[-1:] in "?!."
+    )
+    tight = (
+        right
+        if _tight(right, ends_sentence) and _direct_end(ctx.text, ctx.spans[group[-1]])
+        else []
+    )
     intro = _intro(ctx, group, left)
-    # (tokens, side): on the left the cue nearest the quote is the last one
-    order = [(inner, "inner"), (tight, "tight"), (left, "left")]
-    order += [(intro, "intro"), (right, "right")] if ends_sentence else [(right, "right"), (intro, "intro")]
-    for toks, side in order:
-        att = _from_tokens(ctx, toks, side in {"left", "intro"}, anchor)
+    # (tokens, side, governing cues only): on the left the nearest cue is the last
+    order = [(inner, "inner", False)]
+    if not _is_sentence_quote(ctx, group):
+        # a partial quote belongs to the reporting verb that governs it
+        order.append((left, "left", True))
+    order += [(tight, "tight", False), (left, "left", False)]
+    order += (
+        [(intro, "intro", False), (right, "right", False)]
+        if ends_sentence
+        else [(right, "right", False), (intro, "intro", False)]
+    )
+    for toks, side, governing_only in order:
+        att = _from_tokens(ctx, toks, side in {"left", "intro"}, anchor, governing_only)
         if att is not None:
             att.source = side
             return att
@@ -368,7 +414,9 @@ def _tight(right: list[Token], ends_sentence: bool) -> bool:
 
 def _quote_anchor(ctx: _Ctx, group: list[int]) -> Token | None:
     """The token outside the quote that the quoted words hang from in the parse."""
-    sp = ctx.doc.char_span(ctx.spans[group[0]].start, ctx.spans[group[0]].end, alignment_mode="expand")
+    sp = ctx.doc.char_span(
+        ctx.spans[group[0]].start, ctx.spans[group[0]].end, alignment_mode="expand"
+    )
     if sp is None or not len(sp):
         return None
     root = sp.root
@@ -400,8 +448,10 @@ def _intro(ctx: _Ctx, group: list[int], left: list[Token]) -> list[Token]:
     if i < 0 or ctx.doc[i].text != ":" or ctx.in_quote(ctx.doc[i]):
         return []
     toks = _paragraph_tokens(ctx, ctx.para_of[i], i, -1)
-    cut = max((k for k, t in enumerate(toks[:-1]) if t.text in _SENT_END or ctx.in_quote(t)), default=-1)
-    return toks[cut + 1:]
+    cut = max(
+        (k for k, t in enumerate(toks[:-1]) if t.text in _SENT_END or ctx.in_quote(t)), default=-1
+    )
+    return toks[cut + 1 :]
 
 
 def _next_paragraph(ctx: _Ctx, group: list[int], right: list[Token]) -> list[Token]:
@@ -418,7 +468,13 @@ def _next_paragraph(ctx: _Ctx, group: list[int], right: list[Token]) -> list[Tok
     return toks if len(toks) <= 12 and not any(ctx.in_quote(t) for t in toks) else []
 
 
-def _from_tokens(ctx: _Ctx, toks: list[Token], nearest_last: bool, anchor: Token | None) -> _Attribution | None:
+def _from_tokens(
+    ctx: _Ctx,
+    toks: list[Token],
+    nearest_last: bool,
+    anchor: Token | None,
+    governing_only: bool = False,
+) -> _Attribution | None:
     side_after = not nearest_last
     if not toks:
         return None
@@ -432,10 +488,17 @@ def _from_tokens(ctx: _Ctx, toks: list[Token], nearest_last: bool, anchor: Token
     # (`Cruz said Rubio will continue to be "..."`): take the highest governing cue
     path = _governors(anchor)
     governing = sorted((c for c in cues if c.i in path), key=lambda c: -path[c.i])
+    if governing_only:
+        cues = governing
     for cue in governing + [c for c in cues if c.i not in path]:
         subj = _subject(ctx, cue) or _adjacent_name(ctx, cue, toks, side_after)
         if subj is not None:
-            return _make(ctx, cue, subj)
+            # report the cue nearest the quote that has the same speaker
+            # (`Ghasemi reiterated ..., saying, "..."` -> "saying")
+            lower = [
+                c for c in governing if path[c.i] < path.get(cue.i, -1) and _subject(ctx, c) == subj
+            ]
+            return _make(ctx, min(lower, key=lambda c: path[c.i]) if lower else cue, subj)
     if toks[-1].text == ":":
         return _colon(ctx, toks)
     return None
@@ -448,7 +511,7 @@ def _governors(anchor: Token | None) -> dict[int, int]:
     tok, height = anchor, 0
     while tok is not None:
         out[tok.i] = height
-        if tok.head.i == tok.i or tok.dep_ == "conj":
+        if tok.head.i == tok.i or tok.dep_ == "relcl":
             break
         tok, height = tok.head, height + 1
     return out
@@ -462,21 +525,46 @@ def _adjacent_name(ctx: _Ctx, cue: Token, toks: list[Token], after_quote: bool) 
     i = cue.i + 1
     inverted = cue.i - 1 not in allowed or ctx.in_quote(doc[cue.i - 1]) or doc[cue.i - 1].is_punct
     has_object = not inverted and any(c.dep_ in {"dobj", "ccomp", "xcomp"} for c in cue.children)
-    if after_quote and i in allowed and not has_object and doc[i].pos_ in {"DET", "ADJ", "PROPN", "NOUN", "NUM", "PRON"}:
+    if (
+        (after_quote or cue.tag_ != "VBG")
+        and i in allowed
+        and not has_object
+        and doc[i].pos_ in {"DET", "ADJ", "PROPN", "NOUN", "NUM", "PRON"}
+    ):
         if doc[i].pos_ == "PRON":
             return doc[i] if doc[i].lower_ in {"he", "she", "they", "i", "we"} else None
-        while i + 1 in allowed and doc[i + 1].pos_ in {"DET", "ADJ", "PROPN", "NOUN", "NUM", "PART"}:
+        while i + 1 in allowed and doc[i + 1].pos_ in {
+            "DET",
+            "ADJ",
+            "PROPN",
+            "NOUN",
+            "NUM",
+            "PART",
+        }:
             i += 1
         if doc[i].pos_ in {"PROPN", "NOUN"}:
             return doc[i]
     i = cue.i - 1
     if i in allowed and doc[i].pos_ in {"PROPN", "NOUN", "PRON"}:
-        return doc[i] if doc[i].pos_ != "PRON" or doc[i].lower_ in {"he", "she", "they", "i", "we"} else None
+        return (
+            doc[i]
+            if doc[i].pos_ != "PRON" or doc[i].lower_ in {"he", "she", "they", "i", "we"}
+            else None
+        )
     # `"...," Gene Sperling, a top adviser, said`: the phrase opening the attribution
     before = [t for t in toks if t.i < cue.i and not t.is_punct]
-    if after_quote and before and before[0].pos_ in {"PROPN", "NOUN", "PRON", "DET"} and before[0].i == toks[0].i:
+    if (
+        after_quote
+        and before
+        and before[0].pos_ in {"PROPN", "NOUN", "PRON", "DET"}
+        and before[0].i == toks[0].i
+    ):
         head = before[0]
-        while head.head.i in allowed and head.head.i < cue.i and head.dep_ in {"compound", "flat", "det", "amod"}:
+        while (
+            head.head.i in allowed
+            and head.head.i < cue.i
+            and head.dep_ in {"compound", "flat", "det", "amod"}
+        ):
             head = head.head
         return head if head.pos_ in {"PROPN", "NOUN", "PRON"} else None
     return None
@@ -490,7 +578,12 @@ def _dash(ctx: _Ctx, toks: list[Token]) -> _Attribution | None:
     if not name or name[0].pos_ not in {"PROPN", "NOUN", "PRON"}:
         return None
     head = name[0]
-    while head.head.i != head.i and head.head in toks and head.head.i > head.i and head.dep_ in {"compound", "flat"}:
+    while (
+        head.head.i != head.i
+        and head.head in toks
+        and head.head.i > head.i
+        and head.dep_ in {"compound", "flat"}
+    ):
         head = head.head
     dash = toks[0]
     return _Attribution(dash.text, dash.idx, dash.idx + len(dash), _mention(ctx, head), head)
@@ -502,7 +595,9 @@ def _according_to(ctx: _Ctx, toks: list[Token]) -> _Attribution | None:
             to = ctx.doc[t.i + 1]
             objs = [c for c in to.children if c.dep_ == "pobj" and not ctx.in_quote(c)]
             if objs:
-                return _Attribution("according to", t.idx, to.idx + len(to), _mention(ctx, objs[0]), objs[0])
+                return _Attribution(
+                    "according to", t.idx, to.idx + len(to), _mention(ctx, objs[0]), objs[0]
+                )
     return None
 
 
@@ -520,7 +615,11 @@ def _colon(ctx: _Ctx, toks: list[Token]) -> _Attribution | None:
     if not heads:
         return None
     head = heads[-1]
-    while head.head.i != head.i and head.head.i in inside and head.dep_ in {"compound", "poss", "amod", "flat"}:
+    while (
+        head.head.i != head.i
+        and head.head.i in inside
+        and head.dep_ in {"compound", "poss", "amod", "flat"}
+    ):
         head = head.head
     return _Attribution(":", colon.idx, colon.idx + 1, _mention(ctx, head), head)
 
@@ -532,20 +631,17 @@ def _subject(ctx: _Ctx, cue: Token) -> Token | None:
     for _ in range(5):
         subjs = [c for c in verb.children if c.dep_ in SUBJ_DEPS and not ctx.in_quote(c)]
         if subjs:
-            if subjs[0].lower_ in RELATIVE and verb.i != cue.i:
-                return None  # the relative clause is about something else
             return _valid_subject(ctx, verb, subjs[0], cue)
         if verb.head.i == verb.i or verb.dep_ in {"relcl", "ROOT"}:
             break
-        if verb.dep_ == "xcomp":
-            # object control: `prompted Rubio to call Trump "..."`
-            obj = next((c for c in verb.head.children if c.dep_ == "dobj" and c.pos_ in {"PROPN", "PRON", "NOUN"}), None)
-            if obj is not None and not ctx.in_quote(obj):
-                return obj
         verb = verb.head
     # inverted order without a subject label: `said Donna Brazile`
     for c in cue.rights:
-        if c.pos_ == "PROPN" and c.dep_ in {"dobj", "npadvmod", "attr", "appos", "dative"} and cue.lemma_ == "say":
+        if (
+            c.pos_ == "PROPN"
+            and c.dep_ in {"dobj", "npadvmod", "attr", "appos", "dative"}
+            and cue.lemma_ == "say"
+        ):
             return c
     return None
 
@@ -564,7 +660,7 @@ def _valid_subject(ctx: _Ctx, verb: Token, subj: Token, cue: Token) -> Token | N
 
 def _make(ctx: _Ctx, cue: Token, subj: Token) -> _Attribution:
     start, end = _cue_extent(ctx, cue)
-    return _Attribution(ctx.doc.text[start:end], start, end, _mention(ctx, subj), subj)
+    return _Attribution(ctx.text[start:end], start, end, _mention(ctx, subj), subj)
 
 
 def _cue_extent(ctx: _Ctx, cue: Token) -> tuple[int, int]:
@@ -575,9 +671,13 @@ def _cue_extent(ctx: _Ctx, cue: Token) -> tuple[int, int]:
         for c in cue.rights:
             if c.lower_ == "as":
                 toks.append(c)
-                toks += [g for g in c.subtree if g.dep_ in {"aux", "pcomp"} and g.pos_ in {"VERB", "AUX"}]
+                toks += [
+                    g for g in c.subtree if g.dep_ in {"aux", "pcomp"} and g.pos_ in {"VERB", "AUX"}
+                ]
     for c in cue.rights:
-        if c.dep_ == "prt" or (c.lower_ in {"clear", "it"} and (cue.lemma_, c.lower_) in CUE_PHRASES):
+        if c.dep_ == "prt" or (
+            c.lower_ in {"clear", "it"} and (cue.lemma_, c.lower_) in CUE_PHRASES
+        ):
             toks.append(c)
     toks = [t for t in toks if abs(t.i - cue.i) <= 6]
     start = min(t.idx for t in toks)
@@ -592,15 +692,15 @@ def _mention(ctx: _Ctx, head: Token) -> list[Token]:
     for t in head.subtree:
         if ctx.in_quote(t):
             continue
-        if any(a.dep_ in {"relcl", "acl"} for a in _path(t, head)):
-            continue
+        if any(a.dep_ in {"relcl", "acl", "appos"} for a in _path(t, head)):
+            continue  # the mention, not its description
         keep.add(t.i)
     lo = hi = head.i
     while lo - 1 in keep:
         lo -= 1
     while hi + 1 in keep:
         hi += 1
-    toks = list(ctx.doc[lo:hi + 1])
+    toks = list(ctx.doc[lo : hi + 1])
     while len(toks) > 1 and (toks[-1].is_punct or toks[-1].dep_ in {"cc", "case"}):
         toks.pop()
     while len(toks) > 1 and toks[0].is_punct:
@@ -621,8 +721,8 @@ _WORD = re.compile(r"[A-Za-z0-9’']+")
 
 
 def _is_statement(ctx: _Ctx, group: list[int], att: _Attribution | None) -> bool:
-    text = ctx.doc.text
-    quote = " ".join(text[ctx.spans[i].start:ctx.spans[i].end] for i in group)
+    text = ctx.text
+    quote = " ".join(text[ctx.spans[i].start : ctx.spans[i].end] for i in group)
     words = _WORD.findall(quote)
     if not words:
         return False
@@ -643,9 +743,9 @@ def _is_title(ctx: _Ctx, group: list[int], words: list[str]) -> bool:
 
 def _is_sentence_quote(ctx: _Ctx, group: list[int]) -> bool:
     """The quote opens its sentence (paragraph start, after . : or a dash)."""
-    text = ctx.doc.text
+    text = ctx.text
     first = ctx.spans[group[0]]
-    before = text[_para_start(text, first.mark_start):first.mark_start].rstrip()
+    before = text[_para_start(text, first.mark_start) : first.mark_start].rstrip()
     return not before or before[-1] in ".:!?—–-"
 
 
@@ -667,65 +767,80 @@ def _name_tokens(head: Token) -> list[Token]:
     return run
 
 
-def _person_mentions(doc: Doc) -> list[tuple[int, str]]:
-    """(token index, name) for named persons, by NER or as a PROPN subject."""
-    out: dict[int, str] = {}
+@dataclass(frozen=True)
+class _Person:
+    i: int  # token index of the mention head
+    name: str
+    subject: bool  # grammatical subject: more salient as a pronoun antecedent
+
+
+def _person_mentions(doc: Doc) -> list[_Person]:
+    """Named persons, by NER or as a capitalised PROPN subject (the small
+    model tags some surnames as GPE or ORG, e.g. "Ghasemi")."""
+    out: dict[int, _Person] = {}
     for ent in doc.ents:
-        if ent.label_ == "PERSON":
+        if ent.label_ == "PERSON" and ent.root.pos_ == "PROPN":
             head = ent.root
-            out[head.i] = " ".join(t.text for t in _name_tokens(head)) if head.pos_ == "PROPN" else ent.text
+            out[head.i] = _Person(head.i, _name(head), head.dep_ in SUBJ_DEPS)
     for tok in doc:
-        if tok.dep_ in SUBJ_DEPS and tok.pos_ == "PROPN" and tok.i not in out and not _is_place(tok):
-            out[tok.i] = " ".join(t.text for t in _name_tokens(tok))
-    return sorted(out.items())
+        if (
+            tok.dep_ in SUBJ_DEPS
+            and tok.pos_ == "PROPN"
+            and tok.i not in out
+            and _is_name_like(tok)
+        ):
+            out[tok.i] = _Person(tok.i, _name(tok), True)
+    return sorted(out.values(), key=lambda p: p.i)
 
 
-def _is_place(tok: Token) -> bool:
-    return tok.ent_type_ in {"GPE", "LOC", "ORG", "NORP", "FAC"} and tok.ent_iob_ != "" and _ent_len(tok) > 1
+def _name(head: Token) -> str:
+    return " ".join(t.text for t in _name_tokens(head))
 
 
-def _ent_len(tok: Token) -> int:
-    for ent in tok.doc.ents:
-        if ent.start <= tok.i < ent.end:
-            return len(ent)
-    return 0
+def _is_name_like(tok: Token) -> bool:
+    """Capitalised and not inside a multi-word place or organisation name."""
+    if not tok.text[:1].isupper() or tok.lower_ in TITLES:
+        return False
+    if tok.ent_type_ in {"GPE", "LOC", "ORG", "NORP", "FAC", "DATE", "TIME"}:
+        ent = next((e for e in tok.sent.ents if e.start <= tok.i < e.end), None)
+        return ent is None or len(ent) == 1
+    return True
 
 
-def _full_name(persons: list[tuple[int, str]], surname: str, before: int) -> str | None:
-    """Longest earlier name ending with this surname."""
+def _full_name(persons: list[_Person], surname: str, before: int) -> str | None:
+    """Longest name before `before` ending with this surname."""
     best = None
-    for i, name in persons:
-        if i > before:
+    for p in persons:
+        if p.i > before:
             break
-        if name.split()[-1] == surname and (best is None or len(name) > len(best)):
-            best = name
+        if p.name.split()[-1] == surname and (best is None or len(p.name) > len(best)):
+            best = p.name
     return best
 
 
-def _resolve(ctx: _Ctx, att: _Attribution, persons: list[tuple[int, str]]) -> str | None:
+def _resolve(ctx: _Ctx, att: _Attribution, persons: list[_Person]) -> str | None:
     head = att.head
     if head is None:
         return None
     if head.lower_ in RELATIVE and head.dep_ in SUBJ_DEPS and head.head.dep_ == "relcl":
         head = head.head.head  # `Mr. Sanders, who said`: the antecedent
         att = _Attribution(att.cue, att.cue_start, att.cue_end, _mention(ctx, head), head)
-    if head.pos_ == "PRON" or head.lower_ in PRONOUNS:
+    if head.pos_ == "PRON":
         return _resolve_pronoun(head, persons)
-    if head.pos_ == "PROPN":
-        if head.ent_type_ in {"GPE", "ORG", "NORP"} and _ent_len(head) and not _has_person_before(head, persons):
-            return _phrase(att)
-        name = " ".join(t.text for t in _name_tokens(head))
-        full = _full_name(persons, name.split()[-1], head.i)
-        if full and len(full) >= len(name):
-            return full
-        if head.ent_type_ == "PERSON" or len(name.split()) > 1 or head.i not in dict(persons):
-            return name if head.ent_type_ == "PERSON" else _phrase_or_name(att, name)
-        return name
+    if head.pos_ == "PROPN" and head.text[:1].isupper():
+        if (
+            not _is_name_like(head)
+            or head.ent_type_ in {"ORG", "GPE", "NORP"}
+            and not _known_surname(head, persons)
+        ):
+            return _phrase(att)  # "Iran's foreign ministry", "The New York Times"
+        name = _name(head)
+        return _full_name(persons, name.split()[-1], head.i) or name
     return _resolve_nominal(ctx, head) or _phrase(att)
 
 
-def _has_person_before(head: Token, persons: list[tuple[int, str]]) -> bool:
-    return any(name.split()[-1] == head.text and i < head.i and i != head.i for i, name in persons)
+def _known_surname(head: Token, persons: list[_Person]) -> bool:
+    return any(p.i < head.i and p.name.split()[-1] == head.text for p in persons)
 
 
 def _phrase(att: _Attribution) -> str:
@@ -735,20 +850,17 @@ def _phrase(att: _Attribution) -> str:
     return "".join(t.text_with_ws for t in toks).strip() if toks else ""
 
 
-def _phrase_or_name(att: _Attribution, name: str) -> str:
-    return name if att.head is not None and att.head.ent_type_ in {"PERSON", ""} else _phrase(att)
-
-
-def _resolve_pronoun(pron: Token, persons: list[tuple[int, str]]) -> str | None:
-    if pron.lower_ not in {"he", "she", "him", "her", "his"}:
+def _resolve_pronoun(pron: Token, persons: list[_Person]) -> str | None:
+    """He/she -> the nearest named person before it, preferring subjects of
+    recent sentences (`Ghasemi claimed Netanyahu's ...  he charged` -> Ghasemi)."""
+    if pron.lower_ not in {"he", "she"}:
         return None
-    prev = [name for i, name in persons if i < pron.i]
+    prev = [p for p in persons if p.i < pron.i]
     if not prev:
         return None
-    # prefer the full form of the nearest name
-    nearest = prev[-1]
-    full = _full_name(persons, nearest.split()[-1], pron.i)
-    return full or nearest
+    recent = [p for p in prev if p.subject and pron.i - p.i < 120]
+    nearest = (recent or prev)[-1]
+    return _full_name(persons, nearest.name.split()[-1], pron.i) or nearest.name
 
 
 def _resolve_nominal(ctx: _Ctx, head: Token) -> str | None:
@@ -781,10 +893,11 @@ def _titled_name(tok: Token) -> str | None:
 
 
 def find_statements(doc: Doc) -> list[Statement]:
-    spans = find_quote_spans(doc.text)
+    text = doc.text
+    spans = find_quote_spans(text)
     if not spans:
         return []
-    ctx = _Ctx(doc, spans)
+    ctx = _Ctx(doc, spans, text)
     persons = _person_mentions(doc)
     out: list[Statement] = []
     last: tuple[int, _Attribution] | None = None  # paragraph and attribution of the last statement
@@ -802,30 +915,47 @@ def find_statements(doc: Doc) -> list[Statement]:
     return out
 
 
-def _statement(ctx: _Ctx, group: list[int], att: _Attribution | None, persons: list[tuple[int, str]]) -> Statement:
-    text = ctx.doc.text
+def _statement(
+    ctx: _Ctx, group: list[int], att: _Attribution | None, persons: list[_Person]
+) -> Statement:
+    text = ctx.text
     parts = tuple((ctx.spans[i].start, ctx.spans[i].end) for i in group)
     start, end = parts[0][0], parts[-1][1]
     quote_text = " ".join(text[s:e] for s, e in parts)
     sent = ctx.sentence_index(ctx.token_at(start))
-    kind = "direct" if _is_sentence_quote(ctx, group) or _starts_capital(text, start) and _after_comma(ctx, group) else "partial"
+    kind = "direct" if _is_direct(ctx, group) else "partial"
     if att is None:
-        return Statement(start, end, quote_text, "", None, None, None, None, None, None, sent, kind, parts)
+        return Statement(
+            start, end, quote_text, "", None, None, None, None, None, None, sent, kind, parts
+        )
     sp_start = att.speaker[0].idx if att.speaker else None
     sp_end = att.speaker[-1].idx + len(att.speaker[-1]) if att.speaker else None
     sp_text = text[sp_start:sp_end] if sp_start is not None else None
-    return Statement(start, end, quote_text, att.cue, att.cue_start, att.cue_end, sp_start, sp_end, sp_text,
-                     _resolve(ctx, att, persons), sent, kind, parts)
+    return Statement(
+        start,
+        end,
+        quote_text,
+        att.cue,
+        att.cue_start,
+        att.cue_end,
+        sp_start,
+        sp_end,
+        sp_text,
+        _resolve(ctx, att, persons),
+        sent,
+        kind,
+        parts,
+    )
 
 
-def _starts_capital(text: str, start: int) -> bool:
-    return start < len(text) and text[start].isupper()
-
-
-def _after_comma(ctx: _Ctx, group: list[int]) -> bool:
-    text = ctx.doc.text
-    before = text[:ctx.spans[group[0]].mark_start].rstrip()
-    return before.endswith(",")
+def _is_direct(ctx: _Ctx, group: list[int]) -> bool:
+    """Whole sentences quoted: the quote opens its sentence, or follows a comma
+    with a capital (`He said, "We ..."`)."""
+    if _is_sentence_quote(ctx, group):
+        return True
+    first = ctx.spans[group[0]]
+    before = ctx.text[max(0, first.mark_start - 20) : first.mark_start].rstrip()
+    return ctx.text[first.start : first.start + 1].isupper() and before.endswith(",")
 
 
 def _statements_component(doc: Doc) -> Doc:
@@ -838,13 +968,15 @@ if not Doc.has_extension("statements"):
 
 
 @Language.factory("wirehouse_quotes")
-def make_quotes_component(nlp: Language, name: str):  # noqa: ARG001 - spaCy factory signature
+def make_quotes_component(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    # spaCy passes nlp and name to every factory; the component needs neither
     return _statements_component
 
 
-def iter_statements(docs: Iterable[Doc]) -> Iterator[list[Statement]]:
-    for doc in docs:
-        yield find_statements(doc)
-
-
-__all__ = ["REQUIRED_PIPES", "Statement", "find_quote_spans", "find_statements", "make_quotes_component", "Span"]
+__all__ = [
+    "REQUIRED_PIPES",
+    "Statement",
+    "find_quote_spans",
+    "find_statements",
+    "make_quotes_component",
+]
