@@ -11,7 +11,7 @@ export WIREHOUSE_HOME ?= $(CURDIR)/warehouse
 export UV_PYTHON_DOWNLOADS := never
 export DO_NOT_TRACK := 1
 
-.PHONY: install run test lint airflow summary clean
+.PHONY: install run test lint airflow docs backfill summary clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -45,6 +45,21 @@ lint: install
 ## airflow: Airflow standalone (scheduler + api-server + UI) with the DAGs unpaused
 airflow: install
 	$(BIN)/wirehouse airflow
+
+## bench: plain spaCy vs Wirehouse extraction vs a whole nightly run, same texts (docs/benchmarks.md)
+BENCH_LIMIT ?= 800
+.PHONY: bench
+bench: install
+	$(BIN)/wirehouse -q bench $(if $(BENCH_ARCHIVE),--archive $(BENCH_ARCHIVE)) --limit $(BENCH_LIMIT) --json $(WIREHOUSE_HOME)/bench.json
+
+## docs: generate the dbt docs against the project-local warehouse and serve them on :$(DOCS_PORT)
+DOCS_PORT ?= 8081
+docs: install
+	$(BIN)/wirehouse docs --port $(DOCS_PORT)
+
+## backfill: bulk-load FROM..TO of ARCHIVE (parallel extraction, one dbt build), resumable
+backfill: install
+	$(BIN)/wirehouse backfill --archive $(ARCHIVE) --from $(FROM) --to $(TO)
 
 clean:
 	rm -rf warehouse dbt_project/target dbt_project/logs

@@ -34,8 +34,11 @@ log = logging.getLogger(__name__)
 def _failure_callback(context) -> None:
     ti = context.get("task_instance")
     log.error(
-        "Wirehouse task %s failed for run %s: %s",
-        getattr(ti, "task_id", "?"), context.get("run_id"), context.get("exception"),
+        "Wirehouse task %s failed for run %s (try %s): %s. The warehouse keeps the last good "
+        "partition and the published marts the last good build; clear the task or rerun "
+        "the date to retry.",
+        getattr(ti, "task_id", "?"), context.get("run_id"), getattr(ti, "try_number", "?"),
+        context.get("exception"),
     )
 
 
@@ -114,7 +117,12 @@ def wirehouse_nightly():
         settings, _ = _settings()
         with connect(settings.db_path) as con:
             counts = load_run(settings, _run_date(), con)
-        log.info("loaded into raw: %s", counts)
+        log.info(
+            "loaded into raw in one transaction: %d files recorded, %d articles loaded, "
+            "%d files rejected; spans %s",
+            counts.get("files", 0), counts.get("articles", 0), counts.get("rejects", 0),
+            {k: v for k, v in counts.items() if k not in ("files", "articles", "rejects")},
+        )
         return counts
 
     @task(pool=DUCKDB_POOL)

@@ -150,9 +150,19 @@ def find_roles(text: str, offset: int) -> list[tuple[Hit, str]]:
             for m in pattern.finditer(lowered)]
 
 
+_LAST_TEXT: list = [None, ""]
+
+
+def _text(doc: Doc) -> str:
+    """``doc.text`` (rebuilt from the tokens on every access), kept for the last doc."""
+    if _LAST_TEXT[0] is not doc:
+        _LAST_TEXT[0], _LAST_TEXT[1] = doc, doc.text
+    return _LAST_TEXT[1]
+
+
 def best_role(doc: Doc, start: int, end: int) -> tuple[Hit, str] | None:
     """Highest-priority role in doc.text[start:end]; ties go to the rightmost."""
-    found = find_roles(doc.text[start:end], start)
+    found = find_roles(_text(doc)[start:end], start)
     if not found:
         return None
     roles = role_table()
@@ -302,7 +312,7 @@ def _ends_role(doc: Doc, tok: Token) -> bool:
     start, end_char = doc[tok.left_edge.i].idx, tok.idx + len(tok.text)
     if start > tok.idx:
         start = tok.idx
-    return any(h.end == end_char for h, _ in find_roles(doc.text[start:end_char], start))
+    return any(h.end == end_char for h, _ in find_roles(_text(doc)[start:end_char], start))
 
 
 def _is_nominal_head(doc: Doc, tok: Token, in_entity: set[int]) -> bool:

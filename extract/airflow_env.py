@@ -30,8 +30,16 @@ def airflow_environ(settings: Settings) -> dict[str, str]:
             "PYTHONPATH": os.pathsep.join(
                 p for p in (str(PROJECT_DIR), env.get("PYTHONPATH", "")) if p
             ),
+            # `airflow standalone` starts its components as `airflow ...` through PATH.
+            "PATH": os.pathsep.join(
+                p for p in (str(Path(sys.executable).parent), env.get("PATH", "")) if p
+            ),
         }
     )
+    port = env.get("AIRFLOW__API__PORT")
+    if port and "AIRFLOW__CORE__EXECUTION_API_SERVER_URL" not in env:
+        # Task workers reach the api-server here; the default assumes port 8080.
+        env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] = f"http://localhost:{port}/execution/"
     return env
 
 

@@ -105,6 +105,93 @@ def cmd_airflow(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backfill(args: argparse.Namespace) -> int:
+    """Backfill a date range: directly (default) or through the wirehouse_backfill DAG."""
+    import json
+
+    _use_archive(args.archive)
+    current = settings()
+    if args.to < args.from_:
+        print(f"wirehouse: --to {args.to} is before --from {args.from_}", file=sys.stderr)
+        return 2
+    if args.airflow:
+        from extract.airflow_env import airflow, init_airflow
+
+        init_airflow(current)
+        conf = {
+            "archive": str(current.archive), "from_date": args.from_.isoformat(),
+            "to_date": args.to.isoformat(), "reprocess": args.reprocess,
+            "chunk_size": args.chunk_size,
+        }
+        print(f"wirehouse: backfill {args.from_}..{args.to} through Airflow", flush=True)
+        result = airflow(
+            current, "dags", "test", "wirehouse_backfill", "--conf", json.dumps(conf),
+            check=False, quiet=not args.verbose,
+        )
+        from extract.backfill import read_state
+
+        if result.returncode != 0 or read_state(current).get("build_pending"):
+            print("wirehouse: the backfill did not finish; rerun the same command to resume "
+                  "(add --verbose for the task logs)", file=sys.stderr)
+            return result.returncode or 1
+        print("wirehouse: backfill done and published")
+        return 0
+
+    from extract.backfill import run_backfill
+
+    if not args.verbose:
+        # The bar and the final summary say it all; rejections are in raw.rejects.
+        logging.getLogger("extract").setLevel(logging.ERROR)
+    workers = args.workers or max(1, (os.cpu_count() or 1))
+    try:
+        result = run_backfill(
+            current, current.archive, args.from_, args.to, reprocess=args.reprocess,
+            workers=workers, chunk_size=args.chunk_size, progress=not args.no_progress,
+        )
+    except KeyboardInterrupt:
+        print("\nwirehouse: interrupted; rerun the same command to resume", file=sys.stderr)
+        return 130
+    c = result.counts
+    print(
+        f"wirehouse: backfill {args.from_}..{args.to}: {result.dates} dates, "
+        f"{result.skipped} skipped (already loaded, or no files), {result.loaded} loaded; "
+        f"files seen {c['seen']} = {c['loaded']} loaded + {c['duplicate']} duplicates + "
+        f"{c['rejected']} rejected; {result.articles_extracted} articles extracted; "
+        f"{'built and published' if result.built else 'no build needed'} "
+        f"in {result.seconds:.1f}s"
+    )
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    """Generate the dbt docs against the project-local warehouse, then serve them."""
+    import subprocess
+
+    from extract.build import dbt_env, run_dbt
+    from extract.config import DBT_PROJECT_DIR
+
+    current = settings()
+    if not current.db_path.exists():
+        print(f"wirehouse: no warehouse at {current.db_path}; run `make run` first",
+              file=sys.stderr)
+        return 1
+    run_dbt(current, ["docs", "generate"])
+    target = current.home / "dbt" / "target"
+    print(f"wirehouse: dbt docs generated in {target}", flush=True)
+    if args.no_serve:
+        return 0
+    dbt_env(current)
+    dbt = str(Path(sys.executable).with_name("dbt"))
+    print(f"wirehouse: serving on http://localhost:{args.port} (Ctrl-C stops it)", flush=True)
+    # `dbt docs serve` only serves the files: it does not open the warehouse.
+    return subprocess.call(
+        [dbt, "docs", "serve", "--port", str(args.port), "--no-browser",
+         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+         "--target-path", str(target)],
+        env=dict(os.environ),
+    )
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from extract.summary import print_summary
 
@@ -124,6 +211,22 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from extract.predict import evaluate
 
     return evaluate(args.task, Path(args.gold), scorer=Path(args.scorer) if args.scorer else None)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Plain spaCy vs Wirehouse extraction vs a whole nightly run (or the scale test)."""
+    from extract import bench
+
+    archive = Path(args.archive) if args.archive else None
+    json_path = Path(args.json) if args.json else None
+    if args.scale:
+        bench.run_scale(archive, json_path=json_path, n_process=args.n_process,
+                        small=args.scale_small, large=args.scale_large)
+        return 0
+    bench.run_bench(archive, args.limit or None, json_path=json_path, n_process=args.n_process,
+                    batch_size=args.batch_size, chunk_size=args.chunk_size,
+                    baseline=not args.no_baseline)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -147,6 +250,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--archive", help="directory of article files (default: data/sample)")
     p.set_defaults(func=cmd_airflow)
 
+    p = sub.add_parser(
+        "backfill", help="load a date range in bulk: parallel extraction, one dbt build"
+    )
+    p.add_argument("--archive", help="directory of article files (default: data/sample)")
+    p.add_argument("--from", dest="from_", type=_date, required=True, help="first run date")
+    p.add_argument("--to", type=_date, required=True, help="last run date (inclusive)")
+    p.add_argument("--reprocess", action="store_true",
+                   help="redo dates already loaded with the same files")
+    p.add_argument("--workers", type=int, default=0,
+                   help="spaCy processes (default: one per CPU)")
+    p.add_argument("--chunk-size", type=int, default=200, help="articles per chunk")
+    p.add_argument("--airflow", action="store_true",
+                   help="run the wirehouse_backfill DAG (airflow dags test) instead")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("-v", "--verbose", action="store_true", help="log every step")
+    p.set_defaults(func=cmd_backfill)
+
+    p = sub.add_parser("docs", help="generate the dbt docs and serve them")
+    p.add_argument("--port", type=int, default=8081)
+    p.add_argument("--no-serve", action="store_true", help="generate only")
+    p.set_defaults(func=cmd_docs)
+
     sub.add_parser("summary", help="print counts, top actors and pairs from the published marts"
                    ).set_defaults(func=cmd_summary)
 
@@ -161,6 +286,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", required=True)
     p.add_argument("--scorer", help="path of score.py (default: score.py beside the gold file)")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("bench", help="benchmark against plain spaCy (see docs/benchmarks.md)")
+    p.add_argument("--archive", help="default: ../shared/archive/reuters-1987, else data/sample")
+    p.add_argument("--limit", type=int, default=800,
+                   help="the first N files by path (0: all; default 800)")
+    p.add_argument("--json", help="write the figures to this JSON file")
+    p.add_argument("--n-process", type=int, default=2, help="spaCy processes (default 2)")
+    p.add_argument("--batch-size", type=int, help="docs per spaCy batch / worker task")
+    p.add_argument("--chunk-size", type=int, help="articles per staged chunk (default: the DAG's)")
+    p.add_argument("--no-baseline", action="store_true", help="skip (a), plain spaCy")
+    p.add_argument("--scale", action="store_true",
+                   help="time one nightly run on a small and on a large warehouse instead")
+    p.add_argument("--scale-small", type=int, default=10_000, help="articles (default 10000)")
+    p.add_argument("--scale-large", type=int, default=200_000, help="articles (default 200000)")
+    p.set_defaults(func=cmd_bench)
     return parser
 
 

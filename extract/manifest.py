@@ -10,13 +10,17 @@ reconsiders exactly the files D claimed before, plus any that arrived since.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
+import stat as stat_module
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.reader import Article, Rejection, content_hash, parse_article
+from extract.reader import MAX_FILE_BYTES, Article, Rejection, parse_article
+
+_READ_BLOCK = 1024 * 1024
 
 _DATE_DIR = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
 
@@ -67,7 +71,13 @@ def list_candidates(archive: Path, until: dt.date) -> Iterator[Candidate]:
             path = base / name
             rel = path.relative_to(root).as_posix()
             if path.is_symlink():
-                target = path.resolve()
+                try:
+                    target = path.resolve()
+                except (OSError, RuntimeError) as exc:  # a symlink loop
+                    yield Candidate(
+                        rel, path, 0, 0, Rejection("unreadable", f"cannot resolve: {exc}")
+                    )
+                    continue
                 if not target.is_relative_to(root):
                     yield Candidate(
                         rel, path, 0, 0,
@@ -88,11 +98,36 @@ def list_candidates(archive: Path, until: dt.date) -> Iterator[Candidate]:
 
 
 def read_candidate(candidate: Candidate) -> tuple[str | None, Article | Rejection]:
+    """Hash and parse one file; never raises for a bad file, never blocks on a FIFO.
+
+    The file is opened non-blocking and checked to be a regular file on the open handle (it
+    may have been swapped since it was listed), then read in blocks: only the first
+    ``MAX_FILE_BYTES`` are kept in memory, the hash covers every byte.
+    """
     if candidate.problem is not None:
         return None, candidate.problem
     try:
-        with candidate.absolute.open("rb") as handle:
-            data = handle.read()
+        fd = os.open(candidate.absolute, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        return None, Rejection("unreadable", f"cannot open: {exc.strerror or exc}")
+    digest = hashlib.sha256()
+    kept: list[bytes] = []
+    n_bytes = 0
+    try:
+        if not stat_module.S_ISREG(os.fstat(fd).st_mode):
+            return None, Rejection("not_a_file", "not a regular file when opened")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            while block := handle.read(_READ_BLOCK):
+                digest.update(block)
+                if n_bytes <= MAX_FILE_BYTES:
+                    kept.append(block)
+                n_bytes += len(block)
     except OSError as exc:
         return None, Rejection("unreadable", f"cannot read: {exc.strerror or exc}")
-    return content_hash(data), parse_article(data)
+    finally:
+        os.close(fd)
+    if n_bytes > MAX_FILE_BYTES:
+        return digest.hexdigest(), Rejection(
+            "too_large", f"{n_bytes} bytes is more than the {MAX_FILE_BYTES} byte limit"
+        )
+    return digest.hexdigest(), parse_article(b"".join(kept))

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 # Pipes of en_core_web_sm no fact uses.
 UNUSED_PIPES = ("senter",)
+# Docs per nlp.pipe batch and per worker task (tuned on Reuters stories, docs/benchmarks.md).
+DEFAULT_BATCH_SIZE = 64
 
 
 def _has_quotes() -> bool:
@@ -87,6 +89,17 @@ def canonical_names(doc: Doc) -> dict[int, str]:
 
 def rows_for_doc(doc: Doc) -> dict[str, list[dict[str, Any]]]:
     """Plain rows (no article id yet) for every per-article raw table of one doc."""
+    from extract import actors, events
+
+    if len(doc) and not doc.has_annotation("TAG"):
+        # Actor cues and events read pos_ and lemma_: a doc that skipped the tagger gets it
+        # here from this process's (cached) pipeline, reusing the doc's tok2vec tensor.
+        from extract.config import settings
+
+        nlp = load_pipeline(settings().model)
+        for name in ("tagger", "attribute_ruler", "lemmatizer"):
+            if name in nlp.pipe_names:
+                doc = nlp.get_pipe(name)(doc)
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in tables.ARTICLE_TABLES}
     sentence_of: dict[int, int] = {}
     for index, sent in enumerate(doc.sents):
@@ -129,6 +142,38 @@ def rows_for_doc(doc: Doc) -> dict[str, list[dict[str, Any]]]:
                 "kind": st.kind,
             }
         )
+        rows["tones"].append(
+            {"span_kind": "statement", "span_index": index, "start_char": st.content_start,
+             "end_char": st.content_end, "tone": events.tone(st.quote_text)}
+        )
+    for sentence in rows["sentences"]:
+        rows["tones"].append(
+            {"span_kind": "sentence", "span_index": sentence["sentence_index"],
+             "start_char": sentence["start_char"], "end_char": sentence["end_char"],
+             "tone": events.tone(sentence["text"])}
+        )
+    cues = actors.actor_cues(doc)
+    for index, cue in enumerate(cues):
+        span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+        rows["actor_cues"].append(
+            {"cue_index": index,
+             "sentence_index": sentence_of.get(span.start, 0) if span is not None else 0,
+             "label": cue.label, "text": cue.text, "start_char": cue.start,
+             "end_char": cue.end, "canonical_name": cue.canonical,
+             "country_cue": cue.country_cue, "country_cue_start": cue.country_cue_start,
+             "country_cue_end": cue.country_cue_end, "role": cue.role,
+             "role_start": cue.role_start, "role_end": cue.role_end}
+        )
+    for index, ev in enumerate(events.event_spans(doc, cues)):
+        rows["event_spans"].append(
+            {"event_index": index, "sentence_index": ev.sentence_index,
+             "verb_text": ev.verb_text, "verb_start": ev.verb_start, "verb_end": ev.verb_end,
+             "lemma": ev.lemma, "negated": ev.negated, "link": ev.link,
+             "source_cue_index": ev.source.cue_index, "source_text": ev.source.text,
+             "source_start": ev.source.start, "source_end": ev.source.end,
+             "target_cue_index": ev.target.cue_index, "target_text": ev.target.text,
+             "target_start": ev.target.start, "target_end": ev.target.end}
+        )
     return rows
 
 
@@ -149,29 +194,100 @@ def make_rows_component(nlp: Language, name: str):
     return component
 
 
+def _batch_tables(nlp: Language, items: list[tuple[str, str]], batch_size: int
+                  ) -> dict[str, pa.Table]:
+    """One batch of ``(text, article_id)`` through spaCy, flattened to Arrow tables."""
+    out = {name: Columns(schema) for name, schema in tables.ARTICLE_TABLES.items()}
+    for doc, article_id in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
+        for name, rows in doc._.wirehouse_rows.items():
+            for row in rows:
+                out[name].append(article_id=article_id, **row)
+    return {name: cols.to_arrow() for name, cols in out.items()}
+
+
+def _batches(items: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
+    batch: list[tuple[str, str]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# The pipeline a forked worker uses: set in the parent just before the fork, inherited.
+_WORKER_NLP: Language | None = None
+
+
+def _worker_batch(args: tuple[list[tuple[str, str]], int]) -> dict[str, pa.Table]:
+    assert _WORKER_NLP is not None
+    return _batch_tables(_WORKER_NLP, *args)
+
+
+def _annotate_pool(
+    batches: Iterator[list[tuple[str, str]]], nlp: Language, n_process: int, batch_size: int
+) -> Iterator[dict[str, pa.Table]]:
+    """Batches through ``n_process`` forked workers, in order, at most 2 per worker in flight.
+
+    Workers send back Arrow tables (not Docs), so the parent only reads and concatenates and
+    both cores run spaCy; the bounded window keeps memory flat however long the input is.
+    """
+    import multiprocessing as mp
+    from collections import deque
+
+    global _WORKER_NLP
+    _WORKER_NLP = nlp
+    try:
+        with mp.get_context("fork").Pool(n_process) as pool:
+            pending: deque = deque()
+            for batch in batches:
+                pending.append(pool.apply_async(_worker_batch, ((batch, batch_size),)))
+                if len(pending) >= 2 * n_process:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+    finally:
+        _WORKER_NLP = None
+
+
 def annotate(
     items: Iterable[tuple[str, str]],
     nlp: Language,
     *,
     n_process: int = 1,
-    batch_size: int = 32,
+    batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> Iterator[dict[str, pa.Table]]:
-    """Run spaCy over ``(text, article_id)`` pairs; yield Arrow tables per batch of docs."""
-    out = {name: Columns(schema) for name, schema in tables.ARTICLE_TABLES.items()}
-    pending = 0
-    for doc, article_id in nlp.pipe(
-        items, as_tuples=True, n_process=n_process, batch_size=batch_size
-    ):
-        for name, rows in doc._.wirehouse_rows.items():
-            for row in rows:
-                out[name].append(article_id=article_id, **row)
-        pending += 1
-        if pending >= batch_size * 8:
+    """Run spaCy over ``(text, article_id)`` pairs; yield Arrow tables per batch of docs.
+
+    With ``n_process > 1`` the batches go to forked worker processes (where ``fork`` exists;
+    elsewhere spaCy's own multiprocessing is used).
+    """
+    import multiprocessing as mp
+
+    batches = _batches(items, batch_size)
+    if n_process > 1 and "fork" in mp.get_all_start_methods():
+        yield from _annotate_pool(batches, nlp, n_process, batch_size)
+        return
+    if n_process > 1:
+        out = {name: Columns(schema) for name, schema in tables.ARTICLE_TABLES.items()}
+        pending = 0
+        for doc, article_id in nlp.pipe(
+            items, as_tuples=True, n_process=n_process, batch_size=batch_size
+        ):
+            for name, rows in doc._.wirehouse_rows.items():
+                for row in rows:
+                    out[name].append(article_id=article_id, **row)
+            pending += 1
+            if pending >= batch_size * 8:
+                yield {name: cols.to_arrow() for name, cols in out.items()}
+                out = {name: Columns(schema) for name, schema in tables.ARTICLE_TABLES.items()}
+                pending = 0
+        if pending:
             yield {name: cols.to_arrow() for name, cols in out.items()}
-            out = {name: Columns(schema) for name, schema in tables.ARTICLE_TABLES.items()}
-            pending = 0
-    if pending:
-        yield {name: cols.to_arrow() for name, cols in out.items()}
+        return
+    for batch in batches:
+        yield _batch_tables(nlp, batch, batch_size)
 
 
 def annotate_all(

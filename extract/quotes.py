@@ -150,10 +150,11 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                     continue  # stray closer, apostrophe or inch mark
                 cur = (s, e)
                 continue
-            reopen = mark in _OPENERS or (
-                mark not in _CLOSERS
-                and _looks_opening(text, s, e, p_start, p_end)
-                and not _looks_closing(text, s, e, p_start, p_end)
+            opening = _looks_opening(text, s, e, p_start, p_end)
+            closing = _looks_closing(text, s, e, p_start, p_end)
+            # a typo'd opener glyph in closing position (`fascist?“ he asked`) closes
+            reopen = (mark in _OPENERS and (opening or not closing)) or (
+                mark not in _OPENERS and mark not in _CLOSERS and opening and not closing
             )
             if reopen and cur[1] < s and text[cur[1] : s].strip():
                 # previous quote was never closed: it ends here, a new one opens
@@ -229,6 +230,7 @@ class _Ctx:
 
 _SENT_END = frozenset({".", "!", "?", "...", "…"})
 _DASHES = frozenset({"-", "--", "—", "―", "–"})
+_DASH_CHARS = "-—―–"
 
 
 # --------------------------------------------------------------------------- grouping
@@ -245,11 +247,24 @@ def _group(ctx: _Ctx) -> list[list[int]]:
     for i, sp in enumerate(ctx.spans):
         if groups:
             prev = ctx.spans[groups[-1][-1]]
-            if _continues(text, prev, sp) or _interrupted(ctx, prev, sp):
+            if _continues(text, prev, sp) or (
+                _interrupted(ctx, prev, sp) and not _own_attribution(ctx, i)
+            ):
                 groups[-1].append(i)
                 continue
         groups.append([i])
     return groups
+
+
+def _own_attribution(ctx: _Ctx, i: int) -> bool:
+    """`"X," Warren said. "Y," she said.`: the second quote has an attribution
+    of its own right after it, so the two are separate statements."""
+    sp = ctx.spans[i]
+    if not _direct_end(ctx.text, sp):
+        return False
+    _, _, right = _window(ctx, [i])
+    ends = ctx.text[sp.start : sp.end].rstrip()[-1:] in "?!."
+    return _tight(right, ends) and any(_is_cue(t) for t in right)
 
 
 def _continues(text: str, prev: QuoteSpan, sp: QuoteSpan) -> bool:
@@ -337,7 +352,8 @@ def _window(ctx: _Ctx, group: list[int]) -> tuple[list[Token], list[Token], list
             continue
         if doc[i].text in _SENT_END:
             break
-        left.append(doc[i])
+        if not doc[i].is_space:
+            left.append(doc[i])
         i -= 1
     left.reverse()
     inner = [
@@ -350,7 +366,8 @@ def _window(ctx: _Ctx, group: list[int]) -> tuple[list[Token], list[Token], list
     if i < len(doc) and doc[i].idx < last.mark_end:
         i += 1
     while i < len(doc) and ctx.para_of[i] == last.para and not ctx.in_quote(doc[i]):
-        right.append(doc[i])
+        if not doc[i].is_space:
+            right.append(doc[i])
         if doc[i].text in _SENT_END:
             break
         i += 1
@@ -385,17 +402,115 @@ def _attribute(ctx: _Ctx, group: list[int]) -> _Attribution | None:
         # a partial quote belongs to the reporting verb that governs it
         order.append((left, "left", True))
     order += [(tight, "tight", False), (left, "left", False)]
+    if _is_sentence_quote(ctx, group):
+        later = [(right, "right", False)]
+    else:
+        # a partial quote is credited to a later cue only when that cue governs
+        # it or is a parenthetical attribution (`..., the lawsuit says.`)
+        later = [(right, "right", True), (_parenthetical(right), "right", False)]
     order += (
-        [(intro, "intro", False), (right, "right", False)]
-        if ends_sentence
-        else [(right, "right", False), (intro, "intro", False)]
+        [(intro, "intro", False), *later] if ends_sentence else [*later, (intro, "intro", False)]
     )
     for toks, side, governing_only in order:
         att = _from_tokens(ctx, toks, side in {"left", "intro"}, anchor, governing_only)
+        if att is None and side == "tight":
+            att = _open_cue(ctx, right, ctx.spans[group[-1]])
         if att is not None:
-            att.source = side
+            att.source = att.source or side
             return att
+    return _previous_sentence(ctx, group)
+
+
+def _person_like(tok: Token) -> bool:
+    """A personal pronoun or a proper name that is not a place or organisation."""
+    if tok.pos_ == "PRON":
+        return tok.lower_ in {"he", "she", "they", "i", "we"}
+    return tok.pos_ == "PROPN" and tok.ent_type_ not in {"ORG", "GPE", "NORP", "FAC", "LOC"}
+
+
+def _previous_sentence(ctx: _Ctx, group: list[int]) -> _Attribution | None:
+    """`Bystrom agreed. "Mainstream Republicans are ..."`: a quote that makes up
+    its own sentence with no attribution of its own is credited to the subject
+    of the sentence just before it in the paragraph."""
+    first = ctx.spans[group[0]]
+    i = ctx.token_at(first.mark_start) - 1
+    while i >= 0 and ctx.doc[i].is_space:
+        i -= 1
+    if i < 0 or ctx.para_of[i] != first.para or ctx.doc[i].text not in _SENT_END:
+        return None
+    toks: list[Token] = []
+    while i >= 0 and ctx.para_of[i] == first.para:
+        if ctx.in_quote(ctx.doc[i]):
+            return None  # an earlier quote: the statement continues it, if anything
+        if ctx.doc[i].text in _SENT_END and toks:
+            break
+        toks.append(ctx.doc[i])
+        i -= 1
+    inside = {t.i for t in toks}
+    roots = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
+    for root in roots:
+        if root.pos_ not in {"VERB", "AUX"}:
+            continue
+        subj = next((c for c in root.children if c.dep_ in SUBJ_DEPS and c.i in inside), None)
+        if subj is None or subj.dep_ != "nsubj":
+            continue
+        subj = _valid_subject(ctx, root, subj, root)
+        if subj is None or subj.lower_ == "it" or not (_is_cue(root) or _person_like(subj)):
+            continue
+        att = _make(ctx, root, subj)
+        att.source = "prev"
+        return att
     return None
+
+
+def _parenthetical(right: list[Token]) -> list[Token]:
+    """The attribution clause set off by a comma after a partial quote:
+    `, said David Axelrod, ...` or `, the groups say.` -- the comma, at most a
+    short subject, the cue, then the rest of the sentence."""
+    for k, tok in enumerate(right):
+        if tok.text != "," or k + 1 >= len(right):
+            continue
+        after = right[k + 1 : k + 7]
+        cue = next((t for t in after if _is_cue(t)), None)
+        if cue is None:
+            continue
+        between = [t for t in after if t.i < cue.i]
+        subj = {c.i for s in cue.children if s.dep_ in SUBJ_DEPS for c in s.subtree}
+        if all(t.i in subj for t in between):
+            return right[k:]
+    return []
+
+
+def _open_cue(ctx: _Ctx, right: list[Token], sp: QuoteSpan) -> _Attribution | None:
+    """`"Go home," Trump barked.` and `"Why?" reacted Trump.`: right after a quote
+    that ends in a comma, question or exclamation mark, a clause of only a subject
+    and an intransitive verb is the attribution, whatever the verb."""
+    if right and right[0].text in _DASHES:
+        return None  # `-- "..." -- the crowd cheered`: a parenthetical quote
+    inner = ctx.text[sp.start : sp.end].rstrip()
+    if not inner or (inner[-1] not in ",?!" and ctx.text[sp.mark_end : sp.mark_end + 1] != ","):
+        return None
+    words = [t for t in right if not t.is_punct]
+    verb = next((t for t in words[:6] if t.pos_ == "VERB"), None)
+    if verb is None or verb.tag_ not in {"VBD", "VBZ", "VBP"}:
+        return None
+    objects = {"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd"}
+    if any(c.dep_ in objects and not ctx.in_quote(c) for c in verb.children):
+        return None  # `"...," Bennett said` parses the quote as the object: that is fine
+    subj = next((c for c in verb.children if c.dep_ == "nsubj" and not ctx.in_quote(c)), None)
+    if subj is None or subj.pos_ not in {"PROPN", "NOUN", "PRON"}:
+        return None
+    before = [t for t in words if t.i < verb.i]
+    phrase = {t.i for t in subj.subtree}
+    if before and not all(t.i in phrase for t in before):
+        return None  # the verb is not the first thing after the subject
+    if not before and (subj.i != verb.i + 1 and subj.i not in {t.i for t in words[1:4]}):
+        return None
+    if subj.pos_ == "PRON" and subj.lower_ not in {"he", "she", "they", "i", "we"}:
+        return None
+    att = _make(ctx, verb, subj)
+    att.source = "open"
+    return att
 
 
 def _tight(right: list[Token], ends_sentence: bool) -> bool:
@@ -513,6 +628,10 @@ def _governors(anchor: Token | None) -> dict[int, int]:
         out[tok.i] = height
         if tok.head.i == tok.i or tok.dep_ == "relcl":
             break
+        if tok.dep_ in {"conj", "advcl"} and any(c.dep_ in SUBJ_DEPS for c in tok.children):
+            # `X said A, but he said "B"`, `X suggested A, while Cruz said "B"`:
+            # a coordinated or adverbial clause with its own subject is not governed
+            break
         tok, height = tok.head, height + 1
     return out
 
@@ -530,6 +649,7 @@ def _adjacent_name(ctx: _Ctx, cue: Token, toks: list[Token], after_quote: bool) 
         and i in allowed
         and not has_object
         and doc[i].pos_ in {"DET", "ADJ", "PROPN", "NOUN", "NUM", "PRON"}
+        and not _is_time(doc[i])
     ):
         if doc[i].pos_ == "PRON":
             return doc[i] if doc[i].lower_ in {"he", "she", "they", "i", "we"} else None
@@ -571,10 +691,20 @@ def _adjacent_name(ctx: _Ctx, cue: Token, toks: list[Token], after_quote: bool) 
 
 
 def _dash(ctx: _Ctx, toks: list[Token]) -> _Attribution | None:
-    """`"..." -- Karen Smith`: a dash then a name credits the quote."""
-    if len(toks) < 2 or toks[0].text not in _DASHES:
+    """`"..." -- Karen Smith`: a dash then a name credits the quote.  The dash may
+    be glued to the closing mark in one token (`”― Pamela Padilla`)."""
+    if not toks:
         return None
-    name = [t for t in toks[1:] if not t.is_punct]
+    first = toks[0]
+    glued = (
+        first.i > 0
+        and first.idx > 0
+        and ctx.doc[first.i - 1].text[-1:] in _DASH_CHARS
+        and ctx.in_quote(ctx.doc[first.i - 1])
+    )
+    if not glued and (len(toks) < 2 or first.text not in _DASHES):
+        return None
+    name = [t for t in (toks if glued else toks[1:]) if not t.is_punct and not t.is_space]
     if not name or name[0].pos_ not in {"PROPN", "NOUN", "PRON"}:
         return None
     head = name[0]
@@ -585,8 +715,15 @@ def _dash(ctx: _Ctx, toks: list[Token]) -> _Attribution | None:
         and head.dep_ in {"compound", "flat"}
     ):
         head = head.head
-    dash = toks[0]
-    return _Attribution(dash.text, dash.idx, dash.idx + len(dash), _mention(ctx, head), head)
+    dash = ctx.doc[first.i - 1] if glued else first
+    start = dash.idx + len(dash) - 1 if glued else dash.idx
+    return _Attribution(
+        ctx.text[start : dash.idx + len(dash)],
+        start,
+        dash.idx + len(dash),
+        _mention(ctx, head),
+        head,
+    )
 
 
 def _according_to(ctx: _Ctx, toks: list[Token]) -> _Attribution | None:
@@ -603,14 +740,26 @@ def _according_to(ctx: _Ctx, toks: list[Token]) -> _Attribution | None:
 
 def _colon(ctx: _Ctx, toks: list[Token]) -> _Attribution | None:
     """`Bush: "..."` or `He listed the reasons: "..."` -- the subject of the
-    clause before the colon, or failing that the noun phrase before it."""
+    clause before the colon, or failing that the noun phrase before it.  A dash
+    sets off the label: `Polls were early - Philip Bump: "..."` -> Philip Bump."""
     colon = toks[-1]
+    dashes = [
+        k
+        for k, t in enumerate(toks[:-1])
+        if t.text in _DASHES and t.whitespace_ and t.i > 0 and t.doc[t.i - 1].whitespace_
+    ]
+    if dashes and len(toks) - dashes[-1] > 2:
+        toks = toks[dashes[-1] + 1 :]
     inside = {t.i for t in toks}
+
+    def mention(head: Token) -> list[Token]:
+        return [t for t in _mention(ctx, head) if t.i in inside] or [head]
+
     roots = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
     for root in roots:
         subj = next((c for c in root.children if c.dep_ in SUBJ_DEPS and c.i in inside), None)
         if subj is not None and subj.lower_ not in {"it", "there", "this", "that", "what"}:
-            return _Attribution(":", colon.idx, colon.idx + 1, _mention(ctx, subj), subj)
+            return _Attribution(":", colon.idx, colon.idx + 1, mention(subj), subj)
     heads = [t for t in toks[:-1] if t.pos_ in {"PROPN", "NOUN", "PRON"}]
     if not heads:
         return None
@@ -621,7 +770,7 @@ def _colon(ctx: _Ctx, toks: list[Token]) -> _Attribution | None:
         and head.dep_ in {"compound", "poss", "amod", "flat"}
     ):
         head = head.head
-    return _Attribution(":", colon.idx, colon.idx + 1, _mention(ctx, head), head)
+    return _Attribution(":", colon.idx, colon.idx + 1, mention(head), head)
 
 
 def _subject(ctx: _Ctx, cue: Token) -> Token | None:
@@ -639,6 +788,7 @@ def _subject(ctx: _Ctx, cue: Token) -> Token | None:
     for c in cue.rights:
         if (
             c.pos_ == "PROPN"
+            and not _is_time(c)
             and c.dep_ in {"dobj", "npadvmod", "attr", "appos", "dative"}
             and cue.lemma_ == "say"
         ):
@@ -646,10 +796,18 @@ def _subject(ctx: _Ctx, cue: Token) -> Token | None:
     return None
 
 
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _is_time(tok: Token) -> bool:
+    """`said Tuesday`: a date is never the speaker."""
+    return tok.ent_type_ in {"DATE", "TIME"} or tok.lower_ in _WEEKDAYS
+
+
 def _valid_subject(ctx: _Ctx, verb: Token, subj: Token, cue: Token) -> Token | None:
     if subj.lower_ in RELATIVE and verb.dep_ == "relcl":
         return subj if subj.lower_ in {"who", "which"} else verb.head
-    if subj.lower_ in {"there", "this", "that", "what"} or subj.ent_type_ in {"DATE", "TIME"}:
+    if subj.lower_ in {"there", "this", "that", "what"} or _is_time(subj):
         return None
     if subj.lower_ == "it" and subj.dep_ != "nsubj":
         return None  # `it was reported that`
@@ -701,7 +859,9 @@ def _mention(ctx: _Ctx, head: Token) -> list[Token]:
     while hi + 1 in keep:
         hi += 1
     toks = list(ctx.doc[lo : hi + 1])
-    while len(toks) > 1 and (toks[-1].is_punct or toks[-1].dep_ in {"cc", "case"}):
+    while len(toks) > 1 and (
+        toks[-1].is_punct or toks[-1].is_space or toks[-1].dep_ in {"cc", "case"}
+    ):
         toks.pop()
     while len(toks) > 1 and toks[0].is_punct:
         toks.pop(0)
@@ -755,7 +915,7 @@ def _is_sentence_quote(ctx: _Ctx, group: list[int]) -> bool:
 def _name_tokens(head: Token) -> list[Token]:
     """The proper-name run around a PROPN head, without titles."""
     toks = [c for c in head.lefts if c.dep_ in {"compound", "flat"} and c.pos_ == "PROPN"] + [head]
-    toks = [t for t in toks if t.i >= head.i - 4]
+    toks = [t for t in toks if t.i >= head.i - 4 and (t.i == head.i or t.text[:1].isalnum())]
     run = [head]
     for t in sorted(toks, key=lambda t: -t.i)[1:]:
         if t.i == run[0].i - 1 or (t.i == run[0].i - 2 and t.doc[t.i + 1].text == "."):
@@ -818,7 +978,9 @@ def _full_name(persons: list[_Person], surname: str, before: int) -> str | None:
     return best
 
 
-def _resolve(ctx: _Ctx, att: _Attribution, persons: list[_Person]) -> str | None:
+def _resolve(
+    ctx: _Ctx, att: _Attribution, persons: list[_Person], genders: dict[str, str] | None = None
+) -> str | None:
     head = att.head
     if head is None:
         return None
@@ -826,7 +988,7 @@ def _resolve(ctx: _Ctx, att: _Attribution, persons: list[_Person]) -> str | None
         head = head.head.head  # `Mr. Sanders, who said`: the antecedent
         att = _Attribution(att.cue, att.cue_start, att.cue_end, _mention(ctx, head), head)
     if head.pos_ == "PRON":
-        return _resolve_pronoun(head, persons)
+        return _resolve_pronoun(head, persons, genders)
     if head.pos_ == "PROPN" and head.text[:1].isupper():
         if (
             not _is_name_like(head)
@@ -850,16 +1012,67 @@ def _phrase(att: _Attribution) -> str:
     return "".join(t.text_with_ws for t in toks).strip() if toks else ""
 
 
-def _resolve_pronoun(pron: Token, persons: list[_Person]) -> str | None:
+_TITLE_GENDER = {"mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f"}
+# pronouns that refer back to the subject of their sentence
+_SUBJECT_PRONOUNS = {"he": "m", "himself": "m", "she": "f", "herself": "f"}
+_POSSESSIVES = {"his": "m", "her": "f"}
+
+
+def _pronoun_gender(tok: Token) -> str | None:
+    if tok.lower_ in _SUBJECT_PRONOUNS and (tok.dep_ in SUBJ_DEPS or tok.lower_.endswith("self")):
+        return _SUBJECT_PRONOUNS[tok.lower_]
+    if tok.lower_ in _POSSESSIVES and tok.dep_ == "poss":
+        return _POSSESSIVES[tok.lower_]
+    return None
+
+
+def _genders(doc: Doc, persons: list[_Person]) -> dict[str, str]:
+    """Surname -> "m" or "f" where the text shows it: a title before the name
+    (`Mr. Ekovich`, `Ms. Warren`) or, for a name in subject position, the first
+    he/his/himself or she/her/herself later in its sentence before any other
+    name (`Anna Berg said her plan ...`).  Conflicting evidence leaves it unknown."""
+    votes: dict[str, set[str]] = {}
+    starts = {p.i for p in persons}
+    for p in persons:
+        surname = p.name.split()[-1]
+        head = doc[p.i]
+        first = min([t.i for t in _name_tokens(head)] + [p.i])
+        title = _TITLE_GENDER.get(doc[first - 1].lower_) if first > 0 else None
+        if title:
+            votes.setdefault(surname, set()).add(title)
+            continue
+        if not p.subject:
+            continue
+        for tok in doc[p.i + 1 : head.sent.end]:
+            if tok.i in starts:
+                break
+            gender = _pronoun_gender(tok)
+            if gender:
+                votes.setdefault(surname, set()).add(gender)
+                break
+    return {name: next(iter(v)) for name, v in votes.items() if len(v) == 1}
+
+
+def _resolve_pronoun(
+    pron: Token, persons: list[_Person], genders: dict[str, str] | None = None
+) -> str | None:
     """He/she -> the nearest named person before it, preferring subjects of
-    recent sentences (`Ghasemi claimed Netanyahu's ...  he charged` -> Ghasemi)."""
+    recent sentences (`Ghasemi claimed Netanyahu's ...  he charged` -> Ghasemi)
+    and skipping persons the text shows to be of the other gender."""
     if pron.lower_ not in {"he", "she"}:
         return None
     prev = [p for p in persons if p.i < pron.i]
     if not prev:
         return None
+    gender = "m" if pron.lower_ == "he" else "f"
+    genders = genders or {}
+
+    def agrees(p: _Person) -> bool:
+        return genders.get(p.name.split()[-1], gender) == gender
+
     recent = [p for p in prev if p.subject and pron.i - p.i < 120]
-    nearest = (recent or prev)[-1]
+    pool = [p for p in recent if agrees(p)] or [p for p in prev if agrees(p)] or recent or prev
+    nearest = pool[-1]
     return _full_name(persons, nearest.name.split()[-1], pron.i) or nearest.name
 
 
@@ -899,24 +1112,61 @@ def find_statements(doc: Doc) -> list[Statement]:
         return []
     ctx = _Ctx(doc, spans, text)
     persons = _person_mentions(doc)
+    genders = _genders(doc, persons)
     out: list[Statement] = []
-    last: tuple[int, _Attribution] | None = None  # paragraph and attribution of the last statement
+    last: tuple[list[int], _Attribution] | None = None  # the last statement and its attribution
     for group in _group(ctx):
         att = _attribute(ctx, group)
         if not _is_statement(ctx, group, att):
             continue
         para = ctx.spans[group[0]].para
-        if att is None and last is not None and para - last[0] <= 1:
-            # a quote standing alone right after an attributed one continues it
+        if (
+            att is not None
+            and att.source == "prev"
+            and last
+            and ctx.spans[last[0][-1]].para == para
+        ):
+            att = None  # `"X," said A. He holds ... "Y."`: Y is A's too
+        if att is None and last is not None and _carries_over(ctx, last[0], group):
             att = last[1]
-        if att is not None:
-            last = (ctx.spans[group[-1]].para, att)
-        out.append(_statement(ctx, group, att, persons))
+        if att is None:
+            continue  # nobody to credit it to
+        last = (group, att)
+        out.append(_statement(ctx, group, att, persons, genders))
     return out
 
 
+def _carries_over(ctx: _Ctx, prev: list[int], group: list[int]) -> bool:
+    """A quote with no attribution of its own continues the previous statement
+    when it follows it in the same paragraph, or -- the news convention for a
+    long quotation -- fills the next paragraph on its own while the previous
+    statement and its attribution close theirs."""
+    last, first = ctx.spans[prev[-1]], ctx.spans[group[0]]
+    if first.para == last.para:
+        return True
+    if first.para != last.para + 1 or not _is_sentence_quote(ctx, group):
+        return False
+    end = ctx.spans[group[-1]]
+    if _para_start(ctx.text, first.mark_start) != first.mark_start:
+        return False
+    para_end = ctx.text.find("\n", end.mark_end)
+    if ctx.text[end.mark_end : para_end if para_end >= 0 else len(ctx.text)].strip(" .,\t"):
+        return False  # more words after the quote
+    i = ctx.token_at(last.mark_end)
+    tail = [
+        t
+        for t in ctx.doc[i : ctx.token_at(first.mark_start)]
+        if ctx.para_of[t.i] == last.para and t.idx >= last.mark_end and not t.is_space
+    ]
+    return not any(t.text in _SENT_END for t in tail[:-1])
+
+
 def _statement(
-    ctx: _Ctx, group: list[int], att: _Attribution | None, persons: list[_Person]
+    ctx: _Ctx,
+    group: list[int],
+    att: _Attribution | None,
+    persons: list[_Person],
+    genders: dict[str, str] | None = None,
 ) -> Statement:
     text = ctx.text
     parts = tuple((ctx.spans[i].start, ctx.spans[i].end) for i in group)
@@ -941,7 +1191,7 @@ def _statement(
         sp_start,
         sp_end,
         sp_text,
-        _resolve(ctx, att, persons),
+        _resolve(ctx, att, persons, genders),
         sent,
         kind,
         parts,

@@ -8,7 +8,11 @@ the same line or from the next line. Reading rules (documented in docs/reliabili
 - files that are not valid UTF-8 are rejected (we never guess an encoding: a wrong guess
   would silently corrupt names), as are files with NUL bytes (binary);
 - ``article_id`` is a hash of the text with whitespace collapsed, so the same story under
-  two file names (or with other line ends) is one article.
+  two file names (or with other line ends) is one article;
+- a file over ``MAX_FILE_BYTES`` (20 MB) is rejected as ``too_large`` without being held in
+  memory, and a text over ``MAX_TEXT_CHARS`` (200,000 characters, about 30,000 words: far
+  longer than any news article, and spaCy's parser needs about 1 GB per 100,000 characters)
+  is rejected as ``too_long``; a long single line is fine below that limit.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # larger files are not news articles; keep memory flat
+MAX_TEXT_CHARS = 200_000  # longer texts are not news articles, and spaCy's memory grows with them
 MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
 
@@ -100,6 +105,12 @@ def parse_article(data: bytes) -> Article | Rejection:
     text = (same_line + "\n" + rest if same_line else rest).strip()
     if not text:
         return Rejection("no_text", "the date line is not followed by any text", parsed)
+    if len(text) > MAX_TEXT_CHARS:
+        return Rejection(
+            "too_long",
+            f"{len(text)} characters of text is more than the {MAX_TEXT_CHARS} character limit",
+            parsed,
+        )
     title = text.split("\n", 1)[0].strip()[:300]
     return Article(article_id_for(text), parsed, text, title)
 

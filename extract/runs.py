@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import logging
 import shutil
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,16 +101,27 @@ def plan_run(
     run_date: dt.date,
     con=None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    *,
+    candidates: Iterable[Candidate] | None = None,
+    claimed: tuple[Container[tuple], Container[tuple]] | None = None,
+    known_ids: Container[str] | None = None,
 ) -> RunPlan:
-    """Read the run's files, decide loaded / duplicate / rejected, stage article chunks."""
-    by_stat, by_hash = _claimed_elsewhere(con, run_date)
+    """Read the run's files, decide loaded / duplicate / rejected, stage article chunks.
+
+    The keyword arguments let a backfill plan many dates from one archive listing and one
+    read of the manifest: ``candidates`` replaces the archive listing, ``claimed`` the
+    (path, size, mtime) and (path, hash) sets other runs hold, ``known_ids`` adds article
+    ids loaded (or about to be loaded) by other runs.
+    """
+    by_stat, by_hash = claimed if claimed is not None else _claimed_elsewhere(con, run_date)
     stage = stage_dir_for(settings, run_date)
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
 
     read: list[tuple[Candidate, str | None, Article | Rejection]] = []
-    for cand in list_candidates(archive, run_date):
+    listing = candidates if candidates is not None else list_candidates(archive, run_date)
+    for cand in listing:
         if (cand.path, cand.size_bytes, cand.mtime_ns) in by_stat:
             continue
         digest, parsed = read_candidate(cand)
@@ -121,6 +133,8 @@ def plan_run(
 
     ids = [p.article_id for _, _, p in read if isinstance(p, Article)]
     known = _known_articles(con, run_date, ids)
+    if known_ids is not None:
+        known |= {i for i in ids if i in known_ids}
     files = {name: [] for name in tables.FILES.names}
     rejects = {name: [] for name in tables.REJECTS.names}
     articles = {name: [] for name in tables.ARTICLES.names}
@@ -187,10 +201,14 @@ def plan_run(
 
 def extract_chunk(
     settings: Settings, run_date: dt.date, chunk: str, *, n_process: int = 1,
-    batch_size: int = 32,
+    batch_size: int | None = None,
 ) -> dict[str, int]:
-    """Run spaCy over one staged chunk and stage its span tables."""
-    from extract.nlp import annotate_all, load_pipeline
+    """Run spaCy over one staged chunk and stage its span tables.
+
+    ``n_process > 1`` runs spaCy in that many forked workers; ``batch_size`` defaults to
+    ``nlp.DEFAULT_BATCH_SIZE``.
+    """
+    from extract.nlp import DEFAULT_BATCH_SIZE, annotate_all, load_pipeline
 
     chunk_dir = stage_dir_for(settings, run_date) / chunk
     articles = read_arrow(chunk_dir / "articles.arrow")
@@ -199,7 +217,8 @@ def extract_chunk(
         articles.column("text").to_pylist(), articles.column("article_id").to_pylist(),
         strict=True,
     )
-    result = annotate_all(items, nlp, n_process=n_process, batch_size=batch_size)
+    result = annotate_all(items, nlp, n_process=n_process,
+                          batch_size=batch_size or DEFAULT_BATCH_SIZE)
     for name, table in result.items():
         write_arrow(chunk_dir / f"{name}.arrow", table)
     counts = {name: table.num_rows for name, table in result.items()}
@@ -240,7 +259,7 @@ def load_run(settings: Settings, run_date: dt.date, con) -> dict[str, int]:
 
 def run_without_airflow(
     settings: Settings, archive: Path, run_date: dt.date, *, n_process: int = 1,
-    chunk_size: int = DEFAULT_CHUNK_SIZE, build: bool = True,
+    chunk_size: int = DEFAULT_CHUNK_SIZE, build: bool = True, batch_size: int | None = None,
 ) -> dict[str, int]:
     """The DAG's steps in one process (evaluation, benchmarks): same code, no scheduler."""
     from extract.build import build as dbt_build
@@ -251,7 +270,7 @@ def run_without_airflow(
         ensure_schema(con)
         plan = plan_run(settings, archive, run_date, con, chunk_size=chunk_size)
     for chunk in plan.chunks:
-        extract_chunk(settings, run_date, chunk, n_process=n_process)
+        extract_chunk(settings, run_date, chunk, n_process=n_process, batch_size=batch_size)
     with connect(settings.db_path) as con:
         counts = load_run(settings, run_date, con)
     if build:

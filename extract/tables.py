@@ -88,11 +88,66 @@ STATEMENTS = pa.schema(
     ]
 )
 
+ACTOR_CUES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("cue_index", pa.int32()),
+        ("sentence_index", pa.int32()),
+        ("label", pa.string()),  # NER label, or NOMINAL for a role-word phrase
+        ("text", pa.string()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("canonical_name", pa.string()),
+        ("country_cue", pa.string()),
+        ("country_cue_start", pa.int32()),
+        ("country_cue_end", pa.int32()),
+        ("role", pa.string()),
+        ("role_start", pa.int32()),
+        ("role_end", pa.int32()),
+    ]
+)
+
+EVENT_SPANS = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("event_index", pa.int32()),
+        ("sentence_index", pa.int32()),
+        ("verb_text", pa.string()),
+        ("verb_start", pa.int32()),
+        ("verb_end", pa.int32()),
+        ("lemma", pa.string()),
+        ("negated", pa.bool_()),
+        ("link", pa.string()),  # how source and target were found in the parse
+        ("source_cue_index", pa.int32()),  # null for a first-person pronoun
+        ("source_text", pa.string()),
+        ("source_start", pa.int32()),
+        ("source_end", pa.int32()),
+        ("target_cue_index", pa.int32()),
+        ("target_text", pa.string()),
+        ("target_start", pa.int32()),
+        ("target_end", pa.int32()),
+    ]
+)
+
+TONES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("span_kind", pa.string()),  # sentence | statement
+        ("span_index", pa.int32()),  # sentence_index or statement_index
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("tone", pa.float64()),  # VADER compound, -1 .. 1
+    ]
+)
+
 # Tables written per article (children of raw.articles), in load order.
 ARTICLE_TABLES: dict[str, pa.Schema] = {
     "sentences": SENTENCES,
     "entity_mentions": ENTITY_MENTIONS,
     "statements": STATEMENTS,
+    "actor_cues": ACTOR_CUES,
+    "event_spans": EVENT_SPANS,
+    "tones": TONES,
 }
 
 ALL_TABLES: dict[str, pa.Schema] = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,6 +22,23 @@ if TYPE_CHECKING:
     import duckdb
 
 log = logging.getLogger(__name__)
+
+
+PAUSE_ENV = "WIREHOUSE_PAUSE_AT"
+
+
+def pause_point(name: str) -> None:
+    """Crash-test hook: with ``WIREHOUSE_PAUSE_AT=<name>:<flag file>`` set, write the flag
+    file and sleep here so a test can ``kill -9`` the process at this exact point. Unset (the
+    normal case) it does nothing."""
+    spec = os.environ.get(PAUSE_ENV, "")
+    point, _, flag = spec.partition(":")
+    if point != name:
+        return
+    log.warning("pausing at %s for a crash test (%s)", name, PAUSE_ENV)
+    if flag:
+        Path(flag).write_text(str(os.getpid()))
+    time.sleep(3600)
 
 
 class WarehouseLocked(RuntimeError):
@@ -102,6 +120,7 @@ def write_run_partition(
             table = batch.get(name)
             if table is not None:
                 _insert(con, name, table.cast(schema))
+        pause_point("load")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

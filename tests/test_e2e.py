@@ -78,3 +78,47 @@ def test_mention_offsets_point_into_the_article_text(published: Path) -> None:
         total = con.execute("select count(*) from fct_actor_mentions").fetchall()[0][0]
     assert total > 20
     assert bad == 0
+
+
+def test_actors_of_the_seed_are_coded(published: Path) -> None:
+    with duckdb.connect(str(published), read_only=True) as con:
+        rows = con.execute(
+            "select a.actor_name, m.mention_text, m.country_iso3, m.sector "
+            "from fct_actor_mentions as m join dim_actors as a using (actor_id) "
+            "where m.article_date = ? order by m.start_char",
+            [dt.date(2019, 3, 5)],
+        ).fetchall()
+    first: dict[str, tuple] = {}
+    for name, text, country, sector in rows:
+        first.setdefault(name, (country, sector))
+        first.setdefault(text, (country, sector))
+    expected = {
+        "Bahram Ghasemi": ("IRN", "GOV"), "Binyamin Netanyahu": ("ISR", "GOV"),
+        "Mahmoud Ahmadinejad": ("IRN", "GOV"), "Ali Akbar Velayati": ("IRN", "GOV"),
+        "Ali Khamenei": ("IRN", "GOV"), "Assad": ("SYR", "GOV"),
+        "Iranian Revolutionary Guards": ("IRN", "MIL"), "Iran's foreign ministry": ("IRN", "GOV"),
+        "Israeli officials": ("ISR", "GOV"),
+    }
+    assert {k: first.get(k) for k in expected} == expected
+    assert first.get("President Putin") == ("RUS", "GOV")
+
+
+def test_seed_country_relations_have_polarity(published: Path) -> None:
+    with duckdb.connect(str(published), read_only=True) as con:
+        pairs = {
+            (r[0], r[1]): r[2]
+            for r in con.execute(
+                "select p.country_a, p.country_b, p.polarity from fct_article_country_pairs as p "
+                "join dim_articles as a using (article_id) "
+                "where a.article_text like 'Iran''s foreign ministry insisted%'"
+            ).fetchall()
+        }
+        daily = dict(
+            ((r[0], r[1]), r[2]) for r in con.execute(
+                "select country_a, country_b, net_polarity from fct_country_relations "
+                "where relation_date = ?", [dt.date(2019, 3, 5)]).fetchall()
+        )
+    expected = {("IRN", "RUS"): "cooperation", ("ISR", "RUS"): "cooperation",
+                ("IRN", "ISR"): "conflict", ("IRN", "SYR"): "cooperation"}
+    assert {k: pairs.get(k) for k in expected} == expected
+    assert {k: daily.get(k) for k in expected} == expected

@@ -193,3 +193,120 @@ def test_component_sets_doc_extension(nlp: Language) -> None:
         assert [s.quote_text for s in doc._.statements] == ["We are ready,"]
     finally:
         nlp.remove_pipe("wirehouse_quotes")
+
+
+# --------------------------------------------------------------------------- attribution rules
+
+
+def test_opener_glyph_in_closing_position_closes_the_quote(nlp: Language) -> None:
+    st = only(nlp, "Chuck Todd leaned in. “Do you want a fight?“ he asked.")
+    check(st, "Do you want a fight?", "asked", "he", "Chuck Todd")
+
+
+def test_any_verb_right_after_a_comma_quote_is_the_cue(nlp: Language) -> None:
+    st = only(nlp, "“Go back to your seat,” Maria Lopez barked.")
+    check(st, "Go back to your seat,", "barked", "Maria Lopez", "Maria Lopez")
+
+
+def test_verb_after_quote_with_its_own_object_is_not_the_cue(nlp: Language) -> None:
+    # `"...," the balloons cascaded`: a parenthetical quote between dashes is not credited
+    text = "When Tom Reed finished -- “We will win!” -- the balloons fell on the crowd."
+    assert all(s.speaker_text != "the balloons" for s in find_statements(nlp(text)))
+
+
+def test_quote_after_a_sentence_about_its_speaker(nlp: Language) -> None:
+    text = 'Karen Wu agreed on Monday. "The budget is a fantasy and everyone knows it."'
+    check(
+        only(nlp, text),
+        "The budget is a fantasy and everyone knows it.",
+        "agreed",
+        "Karen Wu",
+        "Karen Wu",
+    )
+
+
+def test_dash_glued_to_the_closing_mark_credits_the_quote(nlp: Language) -> None:
+    st = only(nlp, "“He is not ready for the job at all.”― Pamela Diaz")
+    assert (st.speaker_text, st.speaker_name) == ("Pamela Diaz", "Pamela Diaz")
+
+
+def test_colon_after_a_clause_with_double_space(nlp: Language) -> None:
+    st = only(nlp, 'Tom Reed resisted:  "Governors do not have that power."')
+    assert (st.cue, st.speaker_text) == (":", "Tom Reed")
+
+
+def test_unattributed_quote_is_dropped(nlp: Language) -> None:
+    text = 'The crowd waited in the rain.\n\n"We will stay here until the very end."'
+    assert find_statements(nlp(text)) == []
+
+
+def test_quote_paragraph_after_an_attributed_one_continues_it(nlp: Language) -> None:
+    text = (
+        '"The plan failed," said Laura Chen.\n\n'
+        '"We will try again next year with a much better team."'
+    )
+    stmts = find_statements(nlp(text))
+    assert [s.speaker_text for s in stmts] == ["Laura Chen", "Laura Chen"]
+
+
+def test_quote_paragraph_after_narration_is_not_continued(nlp: Language) -> None:
+    text = (
+        '"The plan failed," said Laura Chen. The company later hired a new manager.\n\n'
+        '"We will try again next year with a much better team."'
+    )
+    assert [s.speaker_text for s in find_statements(nlp(text))] == ["Laura Chen"]
+
+
+def test_coordinated_reporting_verb_with_its_own_subject_governs(nlp: Language) -> None:
+    text = (
+        "Kerr Putney said the video was unclear, but he said that the evidence "
+        '"supports what we have heard" about the case.'
+    )
+    st = only(nlp, text)
+    assert (st.quote_text, st.speaker_text) == ("supports what we have heard", "he")
+
+
+def test_partial_quote_needs_a_governing_or_parenthetical_later_cue(nlp: Language) -> None:
+    ok = only(nlp, 'Mrs. Clinton should begin "building bridges" soon, said David Axelrod.')
+    assert ok.speaker_text == "David Axelrod"
+    text = 'The "autopsy" was ignored as the party leaders recommended a new course.'
+    assert find_statements(nlp(text)) == []
+
+
+def test_quotes_with_their_own_attributions_stay_separate(nlp: Language) -> None:
+    text = '"This just is not right," Karen Wu said. "You squeezed your workers," she said.'
+    stmts = find_statements(nlp(text))
+    assert [(s.quote_text, s.speaker_text) for s in stmts] == [
+        ("This just is not right,", "Karen Wu"),
+        ("You squeezed your workers,", "she"),
+    ]
+
+
+def test_pronoun_skips_a_person_of_the_other_gender(nlp: Language) -> None:
+    text = (
+        "Anna Berg said her plan would pass. Paul Diaz met his staff on Monday. "
+        '"It is a disaster," she said.'
+    )
+    stmts = find_statements(nlp(text))
+    assert [(s.speaker_text, s.speaker_name) for s in stmts] == [("she", "Anna Berg")]
+
+
+def test_adverbial_clause_with_its_own_subject_is_not_governed(nlp: Language) -> None:
+    text = (
+        "Marco Diaz suggested that the plan was weak, while Ted Ross said that the "
+        '"stakes are too high" for a delay.'
+    )
+    st = only(nlp, text)
+    assert (st.quote_text, st.speaker_text) == ("stakes are too high", "Ted Ross")
+
+
+def test_label_after_a_dash_before_the_colon_is_the_speaker(nlp: Language) -> None:
+    text = 'The polls were simply too early - Philip Bump: "Two weeks ago the South was his."'
+    st = only(nlp, text)
+    assert (st.cue, st.speaker_text) == (":", "Philip Bump")
+
+
+def test_a_weekday_after_the_cue_is_not_the_speaker(nlp: Language) -> None:
+    text = '"We will win," the nominee, Donald Trump, tweeted Sunday after the attack.'
+    st = only(nlp, text)
+    assert st.speaker_text is not None and "Sunday" not in st.speaker_text

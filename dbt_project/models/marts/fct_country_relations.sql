@@ -1,73 +1,92 @@
+-- Day-level relations: article pairs summed per article date, each syndicated story once
+-- (its earliest copy), with the number of copies.
 with
 
-mentions as (
-    select * from {{ ref('fct_actor_mentions') }}
+pairs as (
+    select * from {{ ref('fct_article_country_pairs') }}
 ),
 
-country_sentences as (
-    select distinct
-        article_date,
-        article_id,
-        sentence_id,
-        country_iso3
-    from mentions
-    where country_iso3 is not null
+originals as (
+    select * from pairs
+    where is_story_original
 ),
 
-country_articles as (
-    select distinct
-        article_date,
-        article_id,
-        country_iso3
-    from country_sentences
-),
-
-article_pairs as (
+-- Each story's heaviest sentences, with their rank inside the story.
+evidence as (
     select
-        a.article_date,
-        a.country_iso3 as country_a,
-        b.country_iso3 as country_b,
-        count(*) as n_articles
-    from country_articles as a
-    inner join country_articles as b
-        on
-            a.article_id = b.article_id
-            and a.country_iso3 < b.country_iso3
-    group by a.article_date, a.country_iso3, b.country_iso3
+        article_date,
+        country_a,
+        country_b,
+        unnest(evidence_sentence_ids) as sentence_id,
+        generate_subscripts(evidence_sentence_ids, 1) as weight_rank
+    from originals
 ),
 
-sentence_pairs as (
+aggregated as (
     select
-        a.article_date,
-        a.country_iso3 as country_a,
-        b.country_iso3 as country_b,
-        count(*) as n_sentences
-    from country_sentences as a
-    inner join country_sentences as b
-        on
-            a.sentence_id = b.sentence_id
-            and a.country_iso3 < b.country_iso3
-    group by a.article_date, a.country_iso3, b.country_iso3
+        article_date as relation_date,
+        country_a,
+        country_b,
+        count(distinct story_id) as n_articles,
+        sum(n_copies) as n_copies,
+        sum(n_sentences) as n_sentences,
+        sum(n_events) as n_events,
+        sum(n_statements) as n_statements,
+        sum(n_cooperation) as n_cooperation,
+        sum(n_conflict) as n_conflict,
+        round(
+            sum(mean_intensity * n_events)
+            / nullif(sum(n_events) filter (where mean_intensity is not null), 0),
+            6
+        ) as mean_intensity,
+        round(avg(tone), 6) as mean_tone,
+        round(sum(score), 6) as net_score
+    from originals
+    group by article_date, country_a, country_b
+),
+
+top_evidence as (
+    select
+        article_date as relation_date,
+        country_a,
+        country_b,
+        list(sentence_id order by weight_rank, sentence_id)[1:5] as evidence_sentence_ids
+    from evidence
+    group by article_date, country_a, country_b
 ),
 
 final as (
     select
         md5(
-            article_pairs.article_date::varchar
-            || ':' || article_pairs.country_a
-            || ':' || article_pairs.country_b
+            aggregated.relation_date::varchar
+            || ':' || aggregated.country_a
+            || ':' || aggregated.country_b
         ) as relation_id,
-        article_pairs.article_date as relation_date,
-        article_pairs.country_a,
-        article_pairs.country_b,
-        article_pairs.n_articles,
-        coalesce(sentence_pairs.n_sentences, 0) as n_sentences
-    from article_pairs
-    left join sentence_pairs
+        aggregated.relation_date,
+        aggregated.country_a,
+        aggregated.country_b,
+        aggregated.n_articles,
+        aggregated.n_copies,
+        aggregated.n_sentences,
+        aggregated.n_events,
+        aggregated.n_statements,
+        aggregated.n_cooperation,
+        aggregated.n_conflict,
+        aggregated.mean_intensity,
+        aggregated.mean_tone,
+        aggregated.net_score,
+        case
+            when aggregated.net_score > 0 then 'cooperation'
+            when aggregated.net_score < 0 then 'conflict'
+            else 'neutral'
+        end as net_polarity,
+        coalesce(top_evidence.evidence_sentence_ids, []) as evidence_sentence_ids
+    from aggregated
+    left join top_evidence
         on
-            article_pairs.article_date = sentence_pairs.article_date
-            and article_pairs.country_a = sentence_pairs.country_a
-            and article_pairs.country_b = sentence_pairs.country_b
+            aggregated.relation_date = top_evidence.relation_date
+            and aggregated.country_a = top_evidence.country_a
+            and aggregated.country_b = top_evidence.country_b
 )
 
 select * from final

@@ -1,0 +1,52 @@
+-- The coded country and sector of each statement's speaker: the first mention of the
+-- speaker's actor in the same article that carries a country (the speaker span itself
+-- first).
+with
+
+statements as (
+    select * from {{ ref('int_statements_attributed') }}
+),
+
+mentions as (
+    select * from {{ ref('int_mentions_resolved') }}
+),
+
+ranked as (
+    select
+        statements.statement_id,
+        mentions.mention_id as speaker_mention_id,
+        mentions.iso3 as speaker_iso3,
+        mentions.sector as speaker_sector
+    from statements
+    inner join mentions
+        on
+            statements.article_id = mentions.article_id
+            and statements.speaker_actor_id = mentions.actor_id
+    where mentions.iso3 is not null
+    qualify row_number() over (
+        partition by statements.statement_id
+        order by
+            (
+                statements.speaker_start < mentions.end_char
+                and mentions.start_char < statements.speaker_end
+            ) desc nulls last,
+            mentions.start_char
+    ) = 1
+),
+
+final as (
+    select
+        statements.statement_id,
+        statements.article_id,
+        statements.sentence_id,
+        statements.content_start,
+        statements.content_end,
+        statements.speaker_actor_id,
+        ranked.speaker_mention_id,
+        ranked.speaker_iso3,
+        ranked.speaker_sector
+    from statements
+    left join ranked on statements.statement_id = ranked.statement_id
+)
+
+select * from final

