@@ -150,8 +150,10 @@ def wirehouse_backfill():
         from extract.build import build
 
         settings, *_ = _params()
-        if read_state(settings).get("build_pending") or loaded:
-            build(settings)
+        state = read_state(settings)
+        if state.get("build_pending") or loaded:
+            # Incremental over the loaded dates (and any load still pending a build).
+            build(settings, [dt.date.fromisoformat(d) for d in state.get("finished", [])])
         else:
             log.info("nothing new loaded: no dbt build")
 

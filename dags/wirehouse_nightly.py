@@ -130,7 +130,7 @@ def wirehouse_nightly():
         from extract.build import build
 
         settings, _ = _settings()
-        build(settings)
+        build(settings, [_run_date()])
 
     @task(pool=DUCKDB_POOL)
     def publish() -> str:

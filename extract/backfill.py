@@ -357,7 +357,7 @@ def build_and_publish(settings: Settings, *, force: bool = False) -> bool:
     if not (force or state.get("build_pending") or not published):
         log.info("backfill: nothing new loaded and marts already published; no dbt build")
         return False
-    build(settings)
+    build(settings, [dt.date.fromisoformat(d) for d in state.get("finished", [])])
     with connect(settings.db_path) as con:
         publish(settings, con)
     state_path(settings).unlink(missing_ok=True)

@@ -385,7 +385,7 @@ def _replicate(con, template: Path, copies: int) -> None:
         random.Random(k).shuffle(shuffled)
         ciphers.append("".join(shuffled))
     con.register("scale_ciphers", pa.table({"k": list(range(copies)), "cipher": ciphers}))
-    con.execute(f"attach '{template}' as tpl (read_only)")
+    con.execute("attach ? as tpl (read_only)", [str(template)])
     try:
         for name, schema in tables.ALL_TABLES.items():
             names = set(schema.names)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from extract.config import DBT_PROJECT_DIR, Settings
 
@@ -66,5 +71,94 @@ def release_duckdb() -> None:
             DuckDBConnectionManager._ENV = None
 
 
-def build(settings: Settings) -> None:
-    run_dbt(settings, ["build"])
+def pending_path(settings: Settings):
+    return settings.home / "dbt" / "pending_run_dates.json"
+
+
+def pending_run_dates(settings: Settings) -> set[dt.date]:
+    """Run dates loaded (or being loaded) since the last successful build."""
+    path = pending_path(settings)
+    if not path.exists():
+        return set()
+    return {dt.date.fromisoformat(d) for d in json.loads(path.read_text())}
+
+
+def _write_pending(settings: Settings, dates: set[dt.date]) -> None:
+    path = pending_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(sorted(d.isoformat() for d in dates)))
+    tmp.replace(path)
+
+
+@contextlib.contextmanager
+def _pending_lock(settings: Settings) -> Iterator[None]:
+    """Serialise read-modify-writes of the pending file between processes."""
+    path = pending_path(settings).with_suffix(".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def mark_pending(settings: Settings, run_dates: Iterable[dt.date]) -> None:
+    """Record that these runs' raw rows change: the next incremental build includes them,
+    whatever dates its caller passes (a failed build leaves them pending)."""
+    with _pending_lock(settings):
+        _write_pending(settings, pending_run_dates(settings) | set(run_dates))
+
+
+def project_fingerprint() -> str:
+    """A hash of the dbt project's models, macros, seeds and settings: when it changes, the
+    rows incremental models keep may be stale, so the next build is a full rebuild."""
+    digest = hashlib.sha256()
+    for sub in ("models", "macros", "seeds", "tests"):
+        for path in sorted((DBT_PROJECT_DIR / sub).rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0")
+                digest.update(path.read_bytes())
+    digest.update((DBT_PROJECT_DIR / "dbt_project.yml").read_bytes())
+    return digest.hexdigest()
+
+
+def _fingerprint_path(settings: Settings):
+    return settings.home / "dbt" / "project_fingerprint"
+
+
+def build(
+    settings: Settings, run_dates: Iterable[dt.date] | None = None, *,
+    full_refresh: bool = False,
+) -> None:
+    """``dbt build``. With ``run_dates`` (the runs loaded since the last build: a nightly run
+    passes its date, a backfill the dates it loaded) the incremental models recompute only
+    the articles of those runs and of the runs still pending from an earlier load or a
+    failed build (README "Incremental builds"). Without it, or with ``full_refresh``,
+    everything is rebuilt (``--full-refresh``); so is it when the dbt project changed since
+    the last successful build (a model, macro or seed: the stored rows may be stale).
+    """
+    owed = pending_run_dates(settings)
+    fingerprint = project_fingerprint()
+    stamp = _fingerprint_path(settings)
+    changed = not stamp.exists() or stamp.read_text() != fingerprint
+    if run_dates is None or full_refresh or changed:
+        if run_dates is not None and changed and not full_refresh:
+            log.info("dbt project changed since the last build (or none yet): full rebuild")
+        run_dbt(settings, ["build", "--full-refresh"])
+        built = owed
+    else:
+        built = owed | {dt.date.fromisoformat(str(d)) for d in run_dates}
+        mark_pending(settings, built)  # still owed if this build fails
+        run_dbt(settings, [
+            "build", "--vars", json.dumps({"run_dates": sorted(d.isoformat() for d in built)}),
+        ])
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(fingerprint)
+    with _pending_lock(settings):
+        left = pending_run_dates(settings) - built  # loaded by another process meanwhile
+        if left:
+            _write_pending(settings, left)
+        else:
+            pending_path(settings).unlink(missing_ok=True)

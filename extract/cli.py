@@ -163,6 +163,23 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    """Rebuild every mart from the raw tables (dbt build --full-refresh), then publish."""
+    from extract.build import build
+    from extract.publish import publish
+    from extract.warehouse import connect
+
+    current = settings()
+    if not current.db_path.exists():
+        print(f"wirehouse: no warehouse at {current.db_path}", file=sys.stderr)
+        return 1
+    build(current, full_refresh=True)
+    with connect(current.db_path) as con:
+        target = publish(current, con)
+    print(f"wirehouse: full rebuild published to {target}")
+    return 0
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     """Generate the dbt docs against the project-local warehouse, then serve them."""
     import subprocess
@@ -266,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("-v", "--verbose", action="store_true", help="log every step")
     p.set_defaults(func=cmd_backfill)
+
+    sub.add_parser("rebuild", help="rebuild every mart from the raw tables (full refresh), "
+                   "then publish").set_defaults(func=cmd_rebuild)
 
     p = sub.add_parser("docs", help="generate the dbt docs and serve them")
     p.add_argument("--port", type=int, default=8081)

@@ -217,8 +217,11 @@ def extract_chunk(
         articles.column("text").to_pylist(), articles.column("article_id").to_pylist(),
         strict=True,
     )
-    result = annotate_all(items, nlp, n_process=n_process,
-                          batch_size=batch_size or DEFAULT_BATCH_SIZE)
+    size = batch_size or DEFAULT_BATCH_SIZE
+    if n_process > 1 and articles.num_rows:
+        # Equal tasks, two per worker at least: no worker idles on a short last batch.
+        size = min(size, -(-articles.num_rows // (2 * n_process)))
+    result = annotate_all(items, nlp, n_process=n_process, batch_size=size)
     for name, table in result.items():
         write_arrow(chunk_dir / f"{name}.arrow", table)
     counts = {name: table.num_rows for name, table in result.items()}
@@ -246,10 +249,12 @@ def collect_stage(stage: Path) -> dict[str, pa.Table]:
 
 def load_run(settings: Settings, run_date: dt.date, con) -> dict[str, int]:
     """Replace the run's partition with what it staged, in one transaction."""
+    from extract.build import mark_pending
     from extract.warehouse import write_run_partition
 
     stage = stage_dir_for(settings, run_date)
     batch = collect_stage(stage)
+    mark_pending(settings, [run_date])  # before the write: the next build must include it
     write_run_partition(con, run_date, batch)
     shutil.rmtree(stage, ignore_errors=True)
     counts = {name: table.num_rows for name, table in batch.items()}
@@ -274,7 +279,7 @@ def run_without_airflow(
     with connect(settings.db_path) as con:
         counts = load_run(settings, run_date, con)
     if build:
-        dbt_build(settings)
+        dbt_build(settings, [run_date])
         with connect(settings.db_path) as con:
             publish(settings, con)
     return counts

@@ -4,10 +4,20 @@
 -- for the quote's speaker. Score: the seed's
 -- intensity / 10 (cooperation > 0 > conflict); a negated cooperation verb ("would not
 -- allow") is conflict of the same strength, a negated conflict verb scores 0.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_articles() }}",
+    )
+}}
+
 with
 
 spans as (
     select * from {{ ref('stg_news__event_spans') }}
+    {{ changed_articles_filter() }}
 ),
 
 verbs as (
@@ -16,14 +26,17 @@ verbs as (
 
 mentions as (
     select * from {{ ref('int_mentions_resolved') }}
+    {{ changed_articles_filter() }}
 ),
 
 speakers as (
     select * from {{ ref('int_statement_speakers') }}
+    {{ changed_articles_filter() }}
 ),
 
 tones as (
     select * from {{ ref('stg_news__tones') }}
+    {{ changed_articles_filter() }}
 ),
 
 sides as (

@@ -4,10 +4,20 @@
 -- the role's sector; a mention that is itself the country word is 'CVL' for a demonym,
 -- else 'GOV'; a person is 'GOV'. Actors: country words are the country, people are their
 -- fullest name in the article, everything else its normalised text.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_articles() }}",
+    )
+}}
+
 with
 
 cues as (
     select * from {{ ref('stg_news__actor_cues') }}
+    {{ changed_articles_filter() }}
 ),
 
 aliases as (

@@ -2,22 +2,35 @@
 -- quote (a country word, or an actor coded to a country), scored by the tone of the
 -- quote's wording (VADER compound). Verbal cooperation (quad class 1) when the tone is
 -- >= 0.05, verbal conflict (3) when <= -0.05, else no quad class.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_articles() }}",
+    )
+}}
+
 with
 
 speakers as (
     select * from {{ ref('int_statement_speakers') }}
+    {{ changed_articles_filter() }}
 ),
 
 statements as (
     select * from {{ ref('stg_news__statements') }}
+    {{ changed_articles_filter() }}
 ),
 
 mentions as (
     select * from {{ ref('int_mentions_resolved') }}
+    {{ changed_articles_filter() }}
 ),
 
 tones as (
     select * from {{ ref('stg_news__tones') }}
+    {{ changed_articles_filter() }}
 ),
 
 targets as (

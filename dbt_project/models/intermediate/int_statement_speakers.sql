@@ -1,14 +1,25 @@
 -- The coded country and sector of each statement's speaker: the first mention of the
 -- speaker's actor in the same article that carries a country (the speaker span itself
 -- first).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_articles() }}",
+    )
+}}
+
 with
 
 statements as (
     select * from {{ ref('int_statements_attributed') }}
+    {{ changed_articles_filter() }}
 ),
 
 mentions as (
     select * from {{ ref('int_mentions_resolved') }}
+    {{ changed_articles_filter() }}
 ),
 
 ranked as (

@@ -1,14 +1,25 @@
 -- Each statement joined to the actor who said it: first an actor mention that overlaps the
 -- speaker span as written, else a mention of the resolved name elsewhere in the article
 -- (a pronoun or title resolved to a named person), earliest mention first.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_articles() }}",
+    )
+}}
+
 with
 
 statements as (
     select * from {{ ref('stg_news__statements') }}
+    {{ changed_articles_filter() }}
 ),
 
 mentions as (
     select * from {{ ref('int_mentions_resolved') }}
+    {{ changed_articles_filter() }}
 ),
 
 by_span as (

@@ -1,7 +1,17 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_articles() }}",
+    )
+}}
+
 with
 
 articles as (
     select * from {{ ref('stg_news__articles') }}
+    {{ changed_articles_filter() }}
 ),
 
 final as (

@@ -1,7 +1,17 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_articles() }}",
+    )
+}}
+
 with
 
 mentions as (
     select * from {{ ref('int_mentions_resolved') }}
+    {{ changed_articles_filter() }}
 ),
 
 articles as (
