@@ -23,20 +23,29 @@ def print_summary(settings: Settings) -> None:
             count = con.execute(f"select count(*) from {name}").fetchall()[0][0]
             print(f"  {name:<28} {count:>8}")
         if "dim_actors" in tables:
-            print("\nTop actors (mentions):")
+            # Named people and organisations first: countries would fill the whole list.
+            print("\nTop people and organisations (mentions):")
             for name, kind, country, n in con.execute(
                 "select actor_name, actor_type, coalesce(country_iso3, '-'), n_mentions "
-                "from dim_actors order by n_mentions desc, actor_name limit 10"
+                "from dim_actors where actor_type in ('person', 'organisation') "
+                "order by n_mentions desc, actor_name limit 10"
             ).fetchall():
                 print(f"  {name:<32} {kind:<13} {country:<4} {n:>5}")
+            print("\nTop countries (mentions):")
+            for name, country, n in con.execute(
+                "select actor_name, country_iso3, n_mentions from dim_actors "
+                "where actor_type = 'country' order by n_mentions desc, actor_name limit 5"
+            ).fetchall():
+                print(f"  {name:<32} {country:<4} {n:>5}")
         if "fct_country_relations" in tables:
-            print("\nTop country pairs (articles, sentences):")
-            for a, b, n_art, n_sent in con.execute(
-                "select country_a, country_b, sum(n_articles) as n_art, sum(n_sentences) "
+            print("\nTop country pairs (stories, sentences, cooperation, conflict):")
+            for a, b, n_art, n_sent, coop, conf in con.execute(
+                "select country_a, country_b, sum(n_articles) as n_art, sum(n_sentences), "
+                "sum(n_cooperation), sum(n_conflict) "
                 "from fct_country_relations group by all order by n_art desc, 4 desc, 1, 2 "
                 "limit 10"
             ).fetchall():
-                print(f"  {a}-{b}  {n_art:>4} {n_sent:>5}")
+                print(f"  {a}-{b}  {n_art:>4} {n_sent:>5} {coop:>5} {conf:>5}")
     print(f"\nWarehouse (read-write, the pipeline's): {settings.db_path}")
     print(f"Published marts (read-only, for SQL clients): {path}")
     query = " ".join(EXAMPLE_QUERY.split())
