@@ -27,6 +27,7 @@ final as (
         statements.speaker_actor_id,
         actors.actor_type as speaker_actor_type,
         actors.country_iso3 as speaker_country_iso3,
+        actors.primary_sector as speaker_sector,
         statements.countries_in_quote,
         statements.content_start,
         statements.content_end,
