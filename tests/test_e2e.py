@@ -122,3 +122,18 @@ def test_seed_country_relations_have_polarity(published: Path) -> None:
                 ("IRN", "ISR"): "conflict", ("IRN", "SYR"): "cooperation"}
     assert {k: pairs.get(k) for k in expected} == expected
     assert {k: daily.get(k) for k in expected} == expected
+
+
+def test_seed_statements_have_named_coded_speakers(published: Path) -> None:
+    with duckdb.connect(str(published), read_only=True) as con:
+        rows = con.execute(
+            "select s.speaker_text, s.speaker_name, s.speaker_country_iso3, s.speaker_sector, "
+            "s.cue from fct_statements as s join dim_articles as a using (article_id) "
+            "where a.source_path = '000_39bce321e0bbfa00.txt' order by s.content_start"
+        ).fetchall()
+    assert len(rows) == 8
+    # "he charged" resolves to the spokesman named two paragraphs earlier.
+    assert ("he", "Bahram Ghasemi", "IRN", "GOV", "charged") in rows
+    # A surname resolves to the full name used earlier in the article.
+    assert ("Netanyahu", "Binyamin Netanyahu", "ISR", "GOV", "said") in rows
+    assert rows[-1][1:] == ("Bahram Ghasemi", "IRN", "GOV", "saying")
