@@ -5,7 +5,8 @@ Every day at 02:00 UTC this DAG ingests the previous day's articles into the Wir
 warehouse and rebuilds the marts:
 
 1. **plan** – list the archive's files no other run has claimed, dated on or before the run's
-   date (late files included), read or reject each, and stage the articles in chunks;
+   date and at most `WIREHOUSE_LATE_DAYS` (30) days earlier (late files included; older
+   history is left for a backfill), read or reject each, and stage the articles in chunks;
 2. **extract** (mapped, one task per chunk) – run spaCy and stage sentences, entity mentions
    and statements as Arrow files;
 3. **load_raw** – replace the run's partition of the `raw` schema in one DuckDB transaction;
@@ -83,13 +84,14 @@ def _settings():
 def wirehouse_nightly():
     @task(pool=DUCKDB_POOL)
     def plan() -> list[str]:
+        from extract.config import late_days
         from extract.runs import plan_run
         from extract.warehouse import connect, ensure_schema
 
         settings, archive = _settings()
         with connect(settings.db_path) as con:
             ensure_schema(con)
-            result = plan_run(settings, archive, _run_date(), con)
+            result = plan_run(settings, archive, _run_date(), con, late_days=late_days())
         counts = result.counts
         log.info(
             "run %s on %s: files seen %d = loaded %d + duplicates %d + rejected %d",

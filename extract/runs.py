@@ -105,6 +105,7 @@ def plan_run(
     candidates: Iterable[Candidate] | None = None,
     claimed: tuple[Container[tuple], Container[tuple]] | None = None,
     known_ids: Container[str] | None = None,
+    late_days: int | None = None,
 ) -> RunPlan:
     """Read the run's files, decide loaded / duplicate / rejected, stage article chunks.
 
@@ -129,6 +130,13 @@ def plan_run(
             continue
         if isinstance(parsed, Article) and parsed.article_date > run_date:
             continue  # its own run will take it
+        if (
+            late_days is not None
+            and isinstance(parsed, Article)
+            and parsed.article_date < run_date - dt.timedelta(days=late_days)
+        ):
+            # Older than the late window: history is a backfill's job, not tonight's.
+            continue
         read.append((cand, digest, parsed))
 
     ids = [p.article_id for _, _, p in read if isinstance(p, Article)]

@@ -145,3 +145,14 @@ def test_unreadable_and_odd_entries_are_rejected_not_fatal(
         plan.counts[k] for k in ("loaded", "duplicate", "rejected")
     )
     shutil.rmtree(archive / "folder.txt")
+
+
+def test_the_late_window_leaves_old_history_to_a_backfill(archive: Path, settings_for) -> None:
+    settings = settings_for(archive)
+    # A run a year later with a 30-day late window takes only the undated rejects...
+    later = dt.date(2020, 3, 5)
+    plan = plan_run(settings, archive, later, late_days=30)
+    assert plan.counts == {"seen": 2, "loaded": 0, "duplicate": 0, "rejected": 2}
+    # ...while a run of the stories' own date still takes them.
+    plan = plan_run(settings, archive, RUN, late_days=30)
+    assert plan.counts["loaded"] == 3

