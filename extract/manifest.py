@@ -3,9 +3,10 @@
 A run for date D takes every ``*.txt`` file under the archive that no *other* run has
 claimed (same path, size and mtime, or same path and content), whose date is D or earlier.
 Files dated after D wait for their own run; the nightly DAG also leaves files dated more
-than ``WIREHOUSE_LATE_DAYS`` before D to a backfill (``plan_run(late_days=...)``); files that cannot be dated are taken by the
-first run that sees them. So late files are picked up by the next run, and a rerun of D
-reconsiders exactly the files D claimed before, plus any that arrived since.
+than ``WIREHOUSE_LATE_DAYS`` before D to a backfill (``plan_run(late_days=...)``); files
+that cannot be dated are taken by the first run that sees them. So late files are picked
+up by the next run, and a rerun of D reconsiders exactly the files D claimed before, plus
+any that arrived since.
 """
 
 from __future__ import annotations
