@@ -6,7 +6,6 @@ and flattened to columns as they come, so memory follows the batch, not the arch
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,17 +30,13 @@ UNUSED_PIPES = ("senter",)
 DEFAULT_BATCH_SIZE = 64
 
 
-def _has_quotes() -> bool:
-    return importlib.util.find_spec("extract.quotes") is not None
-
-
 @lru_cache(maxsize=4)
 def load_pipeline(model: str, statements: bool = True) -> Language:
     """Load ``model`` with the Wirehouse components added (cached per process)."""
     import spacy
 
     nlp = spacy.load(model, exclude=list(UNUSED_PIPES))
-    if statements and _has_quotes():
+    if statements:
         from extract import quotes  # noqa: F401  (registers the factory)
 
         nlp.add_pipe("wirehouse_quotes", last=True)
@@ -91,15 +86,6 @@ def rows_for_doc(doc: Doc) -> dict[str, list[dict[str, Any]]]:
     """Plain rows (no article id yet) for every per-article raw table of one doc."""
     from extract import actors, events
 
-    if len(doc) and not doc.has_annotation("TAG"):
-        # Actor cues and events read pos_ and lemma_: a doc that skipped the tagger gets it
-        # here from this process's (cached) pipeline, reusing the doc's tok2vec tensor.
-        from extract.config import settings
-
-        nlp = load_pipeline(settings().model)
-        for name in ("tagger", "attribute_ruler", "lemmatizer"):
-            if name in nlp.pipe_names:
-                doc = nlp.get_pipe(name)(doc)
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in tables.ARTICLE_TABLES}
     sentence_of: dict[int, int] = {}
     for index, sent in enumerate(doc.sents):
