@@ -363,13 +363,44 @@ SCALE_NEW_DAY = dt.date(1987, 4, 24)  # 135 Reuters stories
 SCALE_FIRST_COPY_DATE = dt.date(1990, 1, 1)
 
 
-def _replicate(con, template: Path, copies: int) -> None:
+def _keep_spans(con) -> dict[str, list[tuple[int, int]]]:
+    """Per template article, the merged character spans a fact reads as text (mentions, actor
+    cues, country cues): the cipher leaves them as they are, so every mention still spells
+    its text at its offsets and still codes to its country."""
+    rows = con.execute(
+        "select article_id, start_char, end_char from tpl.raw.entity_mentions "
+        "union all select article_id, start_char, end_char from tpl.raw.actor_cues "
+        "union all select article_id, country_cue_start, country_cue_end from tpl.raw.actor_cues "
+        "where country_cue_start is not null order by 1, 2"
+    ).fetchall()
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for article_id, start, end in rows:
+        merged = spans.setdefault(article_id, [])
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return spans
+
+
+def _segments(text: str, keep: list[tuple[int, int]]) -> list[tuple[bool, str]]:
+    out, pos = [], 0
+    for start, end in keep:
+        out += [(False, text[pos:start]), (True, text[start:end])]
+        pos = end
+    out.append((False, text[pos:]))
+    return out
+
+
+def _replicate(con, template: Path, copies: int, copies_per_insert: int = 50) -> None:
     """Append ``copies`` copies of the template's raw tables, one run date per copy, with
     fresh article ids and paths (so nothing is a duplicate of anything else).
 
     Each copy's text and title go through its own letter substitution (same length, same
-    offsets): identical texts would all be grouped as syndicated copies of one story by
-    ``int_article_stories``, whose candidate pairs then grow with the square of the copies.
+    offsets) outside the spans facts read as text (mentions, cues): identical texts would
+    all be grouped as syndicated copies of one story by ``int_article_stories``, whose
+    candidate pairs then grow with the square of the copies, while the mentions keep their
+    text (the reconciliation test checks it) and their coding.
     """
     import random
     import string
@@ -379,14 +410,12 @@ def _replicate(con, template: Path, copies: int) -> None:
     from extract import tables
 
     letters = string.ascii_lowercase
-    ciphers = []
-    for k in range(copies):
-        shuffled = list(letters)
-        random.Random(k).shuffle(shuffled)
-        ciphers.append("".join(shuffled))
-    con.register("scale_ciphers", pa.table({"k": list(range(copies)), "cipher": ciphers}))
     con.execute("attach ? as tpl (read_only)", [str(template)])
     try:
+        keep = _keep_spans(con)
+        texts = con.execute("select article_id, text, title from tpl.raw.articles").fetchall()
+        segmented = [(aid, _segments(text, keep.get(aid, [])), title)
+                     for aid, text, title in texts]
         for name, schema in tables.ALL_TABLES.items():
             names = set(schema.names)
             swaps = []
@@ -398,16 +427,34 @@ def _replicate(con, template: Path, copies: int) -> None:
                     swaps.append(f"date '{SCALE_FIRST_COPY_DATE}' + r.k::integer as {col}")
             if "path" in names:
                 swaps.append("'scale/' || r.k || '/' || t.path as path")
-            if name == "articles":
-                swaps += [f"translate(t.{col}, '{letters}', c.cipher) as {col}"
-                          for col in ("text", "title")]
-            replace = f" replace ({', '.join(swaps)})" if swaps else ""
-            con.execute(f"insert into raw.{name} by name select t.*{replace} "
-                        f"from tpl.raw.{name} as t, range({copies}) as r(k) "
-                        f"join scale_ciphers as c on c.k = r.k")
+            if name != "articles":
+                replace = f" replace ({', '.join(swaps)})" if swaps else ""
+                con.execute(f"insert into raw.{name} by name select t.*{replace} "
+                            f"from tpl.raw.{name} as t, range({copies}) as r(k)")
+                continue
+            swaps += ["x.text as text", "x.title as title"]
+            for first in range(0, copies, copies_per_insert):
+                batch: dict[str, list] = {"k": [], "src": [], "text": [], "title": []}
+                for k in range(first, min(first + copies_per_insert, copies)):
+                    shuffled = list(letters)
+                    random.Random(k).shuffle(shuffled)
+                    cipher = str.maketrans(letters, "".join(shuffled))
+                    for aid, segments, title in segmented:
+                        batch["k"].append(k)
+                        batch["src"].append(aid)
+                        batch["text"].append("".join(
+                            seg if kept else seg.translate(cipher) for kept, seg in segments))
+                        batch["title"].append(title.translate(cipher) if title else title)
+                con.register("scale_texts", pa.table(batch))
+                try:
+                    con.execute(f"insert into raw.articles by name select t.* "
+                                f"replace ({', '.join(swaps)}) from tpl.raw.articles as t "
+                                f"join scale_texts as x on x.src = t.article_id, "
+                                f"(select x.k) as r(k)")
+                finally:
+                    con.unregister("scale_texts")
     finally:
         con.execute("detach tpl")
-        con.unregister("scale_ciphers")
 
 
 def run_scale(

@@ -128,6 +128,38 @@ def _fingerprint_path(settings: Settings):
     return settings.home / "dbt" / "project_fingerprint"
 
 
+# An incremental build skips the seeds and the unit tests: the project (and so every seed and
+# the SQL the unit tests exercise) is unchanged since the full build that ran them.
+UNCHANGED_PROJECT = ("--exclude", "resource_type:seed", "resource_type:unit_test")
+
+
+def _set_build_runs(settings: Settings, dates: Iterable[dt.date]) -> bool:
+    """Write the runs the next incremental build recomputes into ``raw.build_runs``; False
+    when the warehouse lacks the seeds (a new file under an old home): build it all."""
+    import pyarrow as pa
+
+    from extract import tables
+    from extract.warehouse import connect, ensure_schema
+
+    with connect(settings.db_path) as con:
+        ensure_schema(con)
+        n_seeds = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'seeds'"
+        ).fetchall()[0][0]
+        if n_seeds < len(list((DBT_PROJECT_DIR / "seeds").glob("*.csv"))):
+            return False
+        rows = pa.table({"run_date": sorted(dates)}, schema=tables.BUILD_RUNS)
+        con.execute("begin")
+        con.execute("delete from raw.build_runs")
+        con.register("incoming_build_runs", rows)
+        try:
+            con.execute("insert into raw.build_runs select run_date from incoming_build_runs")
+        finally:
+            con.unregister("incoming_build_runs")
+        con.execute("commit")
+    return True
+
+
 def build(
     settings: Settings, run_dates: Iterable[dt.date] | None = None, *,
     full_refresh: bool = False,
@@ -143,17 +175,19 @@ def build(
     fingerprint = project_fingerprint()
     stamp = _fingerprint_path(settings)
     changed = not stamp.exists() or stamp.read_text() != fingerprint
-    if run_dates is None or full_refresh or changed:
+    built = owed
+    incremental = run_dates is not None and not full_refresh and not changed
+    if incremental:
+        built = owed | {dt.date.fromisoformat(str(d)) for d in run_dates or ()}
+        mark_pending(settings, built)  # still owed if this build fails
+        incremental = _set_build_runs(settings, built)
+    if incremental:
+        run_dbt(settings, ["build", *UNCHANGED_PROJECT])
+    else:
         if run_dates is not None and changed and not full_refresh:
             log.info("dbt project changed since the last build (or none yet): full rebuild")
         run_dbt(settings, ["build", "--full-refresh"])
-        built = owed
-    else:
-        built = owed | {dt.date.fromisoformat(str(d)) for d in run_dates}
-        mark_pending(settings, built)  # still owed if this build fails
-        run_dbt(settings, [
-            "build", "--vars", json.dumps({"run_dates": sorted(d.isoformat() for d in built)}),
-        ])
+    _set_build_runs(settings, ())  # a later plain `dbt build` has nothing to recompute
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(fingerprint)
     with _pending_lock(settings):

@@ -150,6 +150,9 @@ ARTICLE_TABLES: dict[str, pa.Schema] = {
     "tones": TONES,
 }
 
+# Not a run's partition: the runs an incremental dbt build recomputes (extract/build.py).
+BUILD_RUNS = pa.schema([("run_date", pa.date32())])
+
 ALL_TABLES: dict[str, pa.Schema] = {
     "files": FILES,
     "rejects": REJECTS,

@@ -85,6 +85,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             if field.name not in existing:
                 column_type = tables.ddl(name, pa.schema([field])).split("(", 1)[1][:-1]
                 con.execute(f"alter table raw.{name} add column {column_type}")
+    con.execute(tables.ddl("build_runs", tables.BUILD_RUNS))
 
 
 def _insert(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
