@@ -46,19 +46,28 @@ class FileOutcome:
     duplicate_of: str | None = None
 
 
-def _skip_dir(name: str, until: dt.date) -> bool:
-    """Date-named folders after ``until`` hold no file this run may take."""
-    return bool(_DATE_DIR.match(name)) and name > until.isoformat()
+def _skip_dir(name: str, until: dt.date, since: dt.date | None = None) -> bool:
+    """Date-named folders after ``until`` (or before ``since``) hold no file this run may
+    take."""
+    if not _DATE_DIR.match(name):
+        return False
+    return name > until.isoformat() or (since is not None and name < since.isoformat())
 
 
-def list_candidates(archive: Path, until: dt.date) -> Iterator[Candidate]:
-    """Every article-like entry under ``archive`` in a stable order, without reading it."""
+def list_candidates(
+    archive: Path, until: dt.date, since: dt.date | None = None
+) -> Iterator[Candidate]:
+    """Every article-like entry under ``archive`` in a stable order, without reading it.
+
+    Date-named folders outside ``since``..``until`` are not walked: a nightly run with a
+    late window lists the days it may take, not the whole history.
+    """
     root = archive.resolve()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         base = Path(dirpath)
         dirnames.sort()
         for name in list(dirnames):
-            if _skip_dir(name, until):
+            if _skip_dir(name, until, since):
                 dirnames.remove(name)
             elif name.lower().endswith(".txt"):
                 # A folder named like an article: report it rather than ignore it.

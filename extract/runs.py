@@ -56,9 +56,13 @@ def read_arrow(path: Path) -> pa.Table:
         return ipc.open_file(source).read_all()
 
 
-def _claimed_elsewhere(con, run_date: dt.date) -> tuple[set[tuple], set[tuple]]:
-    """Files other runs have claimed: by (path, size, mtime) and by (path, content hash)."""
-    if con is None:
+def _claimed_elsewhere(
+    con, run_date: dt.date, listing: list[Candidate]
+) -> tuple[set[tuple], set[tuple]]:
+    """Files of ``listing`` other runs have claimed: by (path, size, mtime) and by (path,
+    content hash). The listing is joined in DuckDB, so the cost follows the listing, not
+    the archive's history in ``raw.files``."""
+    if con is None or not listing:
         return set(), set()
     has_files = con.execute(
         "select count(*) from information_schema.tables "
@@ -66,10 +70,19 @@ def _claimed_elsewhere(con, run_date: dt.date) -> tuple[set[tuple], set[tuple]]:
     ).fetchall()[0][0]
     if not has_files:
         return set(), set()
-    rows = con.execute(
-        "select path, size_bytes, mtime_ns, content_hash from raw.files where run_date <> ?",
-        [run_date],
-    ).fetchall()
+    con.register("candidate_files", pa.table({
+        "path": [c.path for c in listing],
+        "size_bytes": pa.array([c.size_bytes for c in listing], pa.int64()),
+        "mtime_ns": pa.array([c.mtime_ns for c in listing], pa.int64()),
+    }))
+    try:
+        rows = con.execute(
+            "select f.path, f.size_bytes, f.mtime_ns, f.content_hash from raw.files as f "
+            "join candidate_files as c on f.path = c.path where f.run_date <> ?",
+            [run_date],
+        ).fetchall()
+    finally:
+        con.unregister("candidate_files")
     return {(r[0], r[1], r[2]) for r in rows}, {(r[0], r[3]) for r in rows}
 
 
@@ -114,14 +127,21 @@ def plan_run(
     (path, size, mtime) and (path, hash) sets other runs hold, ``known_ids`` adds article
     ids loaded (or about to be loaded) by other runs.
     """
-    by_stat, by_hash = claimed if claimed is not None else _claimed_elsewhere(con, run_date)
+    if candidates is not None:
+        listing = list(candidates)
+    else:
+        since = run_date - dt.timedelta(days=late_days) if late_days is not None else None
+        listing = list(list_candidates(archive, run_date, since))
+    if claimed is not None:
+        by_stat, by_hash = claimed
+    else:
+        by_stat, by_hash = _claimed_elsewhere(con, run_date, listing)
     stage = stage_dir_for(settings, run_date)
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
 
     read: list[tuple[Candidate, str | None, Article | Rejection]] = []
-    listing = candidates if candidates is not None else list_candidates(archive, run_date)
     for cand in listing:
         if (cand.path, cand.size_bytes, cand.mtime_ns) in by_stat:
             continue

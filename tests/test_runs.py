@@ -156,3 +156,16 @@ def test_the_late_window_leaves_old_history_to_a_backfill(archive: Path, setting
     # ...while a run of the stories' own date still takes them.
     plan = plan_run(settings, archive, RUN, late_days=30)
     assert plan.counts["loaded"] == 3
+
+
+def test_a_nightly_lists_only_the_date_folders_of_its_late_window(tmp_path: Path) -> None:
+    from extract.manifest import list_candidates
+
+    for day in ("2019-01-02", "2019-02-20", "2019-03-05", "2019-03-06"):
+        folder = tmp_path / day
+        folder.mkdir()
+        (folder / "story.txt").write_text(f"date {day}\nText of {day}.\n")
+    (tmp_path / "undated.txt").write_text("no date line\n")
+    listed = [c.path for c in list_candidates(tmp_path, RUN, since=RUN - dt.timedelta(days=30))]
+    assert listed == ["undated.txt", "2019-02-20/story.txt", "2019-03-05/story.txt"]
+    assert len(list(list_candidates(tmp_path, RUN))) == 4  # no window: all history up to RUN
