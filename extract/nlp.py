@@ -287,3 +287,24 @@ def annotate_all(
         name: pa.concat_tables(chunks) if chunks else tables.empty(tables.ARTICLE_TABLES[name])
         for name, chunks in parts.items()
     }
+
+
+def annotate_batches(
+    batches: Iterable[list[tuple[str, str]]],
+    nlp: Language,
+    *,
+    n_process: int = 1,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> Iterator[dict[str, pa.Table]]:
+    """Like ``annotate`` for batches the caller cut: one result per batch, in order.
+
+    One worker pool serves every batch, so a caller with several chunks (a run without
+    Airflow) forks once and never leaves a worker idle at a chunk's end.
+    """
+    import multiprocessing as mp
+
+    if n_process > 1 and "fork" in mp.get_all_start_methods():
+        yield from _annotate_pool(iter(batches), nlp, n_process, batch_size)
+        return
+    for batch in batches:
+        yield _batch_tables(nlp, batch, batch_size)

@@ -169,3 +169,29 @@ def test_a_nightly_lists_only_the_date_folders_of_its_late_window(tmp_path: Path
     listed = [c.path for c in list_candidates(tmp_path, RUN, since=RUN - dt.timedelta(days=30))]
     assert listed == ["undated.txt", "2019-02-20/story.txt", "2019-03-05/story.txt"]
     assert len(list(list_candidates(tmp_path, RUN))) == 4  # no window: all history up to RUN
+
+
+def test_one_pool_for_all_chunks_stages_what_each_chunk_alone_stages(
+    archive: Path, settings_for
+) -> None:
+    from extract.runs import extract_chunk, extract_chunks, read_arrow
+
+    settings = settings_for(archive)
+
+    def staged(plan) -> dict[str, list]:
+        return {
+            f"{chunk}/{path.name}": read_arrow(path).to_pylist()
+            for chunk in plan.chunks
+            for path in sorted((plan.stage_dir / chunk).glob("*.arrow"))
+        }
+
+    plan = plan_run(settings, archive, RUN, chunk_size=1)
+    assert len(plan.chunks) == 3
+    for chunk in plan.chunks:
+        extract_chunk(settings, RUN, chunk)
+    alone = staged(plan)
+    plan = plan_run(settings, archive, RUN, chunk_size=1)
+    counts = extract_chunks(settings, RUN, plan.chunks, n_process=2)
+    assert staged(plan) == alone
+    assert set(counts) == set(plan.chunks)
+    assert sum(c["sentences"] for c in counts.values()) > 0

@@ -31,12 +31,16 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro delete_changed_articles() -%}
-    {#- Pre-hook: drop the rows the select below recomputes, and the rows of removed articles. -#}
+{% macro delete_changed_articles(columns=['article_id']) -%}
+    {#- Pre-hook: drop the rows the select below recomputes, and the rows of removed articles:
+        every row one of whose ``columns`` names such an article. -#}
     {%- if incremental_run() -%}
-    delete from {{ this }} where article_id not in (
-        select article_id from {{ source('news', 'articles') }}
-        where run_date not in (select run_date from {{ source('news', 'build_runs') }})
-    )
+    delete from {{ this }} where
+        {%- for column in columns %}
+        {{ 'or ' if not loop.first }}{{ column }} not in (
+            select article_id from {{ source('news', 'articles') }}
+            where run_date not in (select run_date from {{ source('news', 'build_runs') }})
+        )
+        {%- endfor %}
     {%- endif -%}
 {%- endmacro %}

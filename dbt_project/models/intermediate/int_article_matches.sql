@@ -1,0 +1,73 @@
+-- Pairs of articles that are copies of one story: MinHash bands (int_article_signatures)
+-- propose candidates, the exact word 5-gram shingle Jaccard decides (>= 0.6). Incremental:
+-- a build compares only the changed runs' articles with every article (one hash join on
+-- the band keys), and replaces the pairs that involve them; pairs of two unchanged
+-- articles stay as they were.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_articles(['article_a', 'article_b']) }}",
+    )
+}}
+
+with
+
+signatures as (
+    select * from {{ ref('int_article_signatures') }}
+),
+
+changed as (
+    select article_id from signatures
+    {{ changed_articles_filter() }}
+),
+
+bands as (
+    select
+        article_id,
+        unnest(generate_series(0, len(band_keys) - 1)) as band,
+        unnest(band_keys) as band_key
+    from signatures
+),
+
+changed_bands as (
+    select bands.*
+    from bands
+    semi join changed on bands.article_id = changed.article_id
+),
+
+candidates as (
+    select distinct
+        least(a.article_id, b.article_id) as article_a,
+        greatest(a.article_id, b.article_id) as article_b
+    from changed_bands as a
+    inner join bands as b
+        on
+            a.band = b.band
+            and a.band_key = b.band_key
+            and a.article_id <> b.article_id
+),
+
+shared as (
+    select
+        candidates.article_a,
+        candidates.article_b,
+        sa.n_shingles as n_shingles_a,
+        sb.n_shingles as n_shingles_b,
+        len(list_intersect(sa.shingles, sb.shingles)) as n_shared
+    from candidates
+    inner join signatures as sa on candidates.article_a = sa.article_id
+    inner join signatures as sb on candidates.article_b = sb.article_id
+),
+
+final as (
+    select
+        article_a,
+        article_b,
+        n_shared / (n_shingles_a + n_shingles_b - n_shared) as jaccard
+    from shared
+    where n_shared / (n_shingles_a + n_shingles_b - n_shared) >= 0.6
+)
+
+select * from final
