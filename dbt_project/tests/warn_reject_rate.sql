@@ -7,5 +7,6 @@ select
     count(*) as n_files,
     count(*) filter (where status = 'rejected') as n_rejected
 from {{ source('news', 'files') }}
+where {{ changed_rows_predicate('run_date', 'run') }}
 group by run_date
 having count(*) >= 10 and count(*) filter (where status = 'rejected') * 2 > count(*)
