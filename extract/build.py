@@ -196,3 +196,68 @@ def build(
             _write_pending(settings, left)
         else:
             pending_path(settings).unlink(missing_ok=True)
+    mark_unpublished(settings, built if incremental else None)  # owed to the next publish
+
+
+# The publish ledger: what changed in the marts since the last publish (extract/publish.py).
+
+
+def unpublished_path(settings: Settings):
+    return settings.home / "dbt" / "unpublished.json"
+
+
+def unpublished_runs(settings: Settings) -> set[dt.date] | None:
+    """Runs rebuilt since the last publish; None: publish everything (a full build since,
+    or no ledger yet)."""
+    path = unpublished_path(settings)
+    if not path.exists():
+        return None
+    owed = json.loads(path.read_text())
+    if owed.get("full"):
+        return None
+    return {dt.date.fromisoformat(d) for d in owed["run_dates"]}
+
+
+def _write_unpublished(settings: Settings, owed: set[dt.date] | None) -> None:
+    path = unpublished_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {"full": True} if owed is None else {"run_dates": sorted(d.isoformat() for d in owed)}
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(body))
+    tmp.replace(path)
+
+
+@contextlib.contextmanager
+def _unpublished_lock(settings: Settings) -> Iterator[None]:
+    path = unpublished_path(settings).with_suffix(".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def mark_unpublished(settings: Settings, run_dates: Iterable[dt.date] | None) -> None:
+    """After a successful build: its runs (None: all, a full build) are owed to the next
+    publish, added to those still owed (a full build wins)."""
+    with _unpublished_lock(settings):
+        owed = unpublished_runs(settings)
+        if owed is not None and run_dates is not None:
+            owed = owed | {dt.date.fromisoformat(str(d)) for d in run_dates}
+        else:
+            owed = None
+        _write_unpublished(settings, owed)
+
+
+def clear_unpublished(settings: Settings, published: set[dt.date] | None) -> None:
+    """After a publish switched in: ``published`` (None: every mart copied whole) is no
+    longer owed; runs another build recorded meanwhile stay owed."""
+    with _unpublished_lock(settings):
+        owed = unpublished_runs(settings)
+        if published is None:
+            owed = set()
+        elif owed is not None:
+            owed = owed - published
+        _write_unpublished(settings, owed)

@@ -3,21 +3,44 @@
 A new file is written next to the published one and renamed over it, so a reader sees either
 the old build or the new one, never half of one, and never holds the pipeline's lock. The
 file carries a ``build_info`` table (build id, publish time, rows per mart) so a reader can
-check which build it sees. The Parquet copy goes to ``published/builds/<build id>/`` and
-``published/parquet`` is a symlink switched atomically to the newest build (the previous
-build is kept for readers that still have its files open).
+check which build it sees. The Parquet copy goes to ``published/builds/<build id>/`` (a folder
+of part files per mart, plus ``build_info.parquet``) and ``published/parquet`` is a symlink
+switched atomically to the newest build (the previous build is kept for readers that still
+have its files open).
+
+A publish is incremental, so a night costs what changed, not the archive:
+
+- ``extract.build`` records the runs each successful build rebuilt (``unpublished_runs``; all
+  of them after a full build) until a publish has switched in; runs still pending a build (a
+  failed one) count as changed too.
+- The new file starts as a file copy of the published one. In an *article mart* (one with an
+  ``article_id``), the rows of the changed runs' articles and of articles gone from
+  ``dim_articles`` are deleted and inserted again from the marts. An article mart dbt does not
+  build incrementally may change rows of other articles too (a story's copies, a speaker's
+  actor), so there the articles whose rows differ (row count and sum of row hashes per article)
+  are replaced as well. Every other mart is replaced whole. Each table's row count must then
+  equal the mart's.
+- The marts are copied whole instead after a full build, without a published copy, when the
+  marts or their columns changed, when half the file is free space, and (with a warning) on
+  any error or count mismatch.
+- Parquet: an article mart has one part per run date, ``<mart>/part-<run date>.parquet`` (the
+  rows of that run's articles); the parts of runs whose rows did not change are hard links to
+  the previous build's files. Other marts have one ``<mart>/part-all.parquet``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import shutil
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from extract.config import Settings
@@ -26,16 +49,299 @@ log = logging.getLogger(__name__)
 
 MART_SCHEMA = "marts"
 BUILD_TABLE = "build_info"
-KEEP_BUILDS = 2
+ARTICLES = "dim_articles"  # one row per article, with the run that holds it
+ALL_PART = "part-all.parquet"
+RUN_COLUMN = "wirehouse_publish_run_date"
 
 
 def mart_tables(con) -> list[str]:
     rows = con.execute(
         "select table_name from information_schema.tables "
-        "where table_schema = ? order by table_name",
+        "where table_catalog = current_database() and table_schema = ? order by table_name",
         [MART_SCHEMA],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def _columns(con, catalog: str, schema: str) -> dict[str, list[tuple[str, str]]]:
+    rows = con.execute(
+        "select table_name, column_name, data_type from duckdb_columns() "
+        "where database_name = ? and schema_name = ? order by table_name, column_index",
+        [catalog, schema],
+    ).fetchall()
+    columns: dict[str, list[tuple[str, str]]] = {}
+    for table, column, data_type in rows:
+        columns.setdefault(table, []).append((column, data_type))
+    return columns
+
+
+def _incremental_models(settings: Settings) -> set[str]:
+    """Marts dbt builds incrementally (manifest of the last dbt run): their rows of the
+    articles of unchanged runs stay as they were. Empty when unknown."""
+    path = settings.home / "dbt" / "target" / "manifest.json"
+    try:
+        nodes = json.loads(path.read_text())["nodes"].values()
+    except (OSError, ValueError, KeyError):
+        return set()
+    return {
+        node.get("alias") or node["name"] for node in nodes
+        if node.get("resource_type") == "model" and node.get("schema") == MART_SCHEMA
+        and node.get("config", {}).get("materialized") == "incremental"
+    }
+
+
+@dataclass(frozen=True)
+class _Marts:
+    names: list[str]
+    columns: dict[str, list[tuple[str, str]]]
+    article: frozenset[str]  # marts with an article_id (none without dim_articles.run_date)
+    kept: frozenset[str]  # article marts whose rows of unchanged runs stay as they were
+
+
+def _marts(settings: Settings, con) -> _Marts:
+    names = mart_tables(con)
+    catalog = con.execute("select current_database()").fetchall()[0][0]
+    columns = _columns(con, catalog, MART_SCHEMA)
+
+    def has(table: str, column: str) -> bool:
+        return any(name == column for name, _ in columns.get(table, ()))
+
+    article: set[str] = set()
+    if has(ARTICLES, "article_id") and has(ARTICLES, "run_date"):
+        article = {name for name in names if has(name, "article_id")}
+    kept = article & _incremental_models(settings)
+    return _Marts(names, columns, frozenset(article), frozenset(kept))
+
+
+class _CopyWhole(Exception):
+    """The published file cannot be updated: copy every mart."""
+
+
+def _ids(con, sql: str, params: list) -> set:
+    return {r[0] for r in con.execute(sql, params).fetchall()}
+
+
+def _differing_articles(con, name: str) -> set:
+    """Articles whose rows in ``name`` differ between the published file and the marts."""
+    per_article = (
+        "select article_id, count(*) as n, sum(hash(*columns(*))::hugeint) as h "
+        "from {} group by article_id"
+    )
+    return _ids(
+        con,
+        f"with p as ({per_article.format(f'pub.main.{name}')}), "
+        f"m as ({per_article.format(f'{MART_SCHEMA}.{name}')}) "
+        "select coalesce(p.article_id, m.article_id) from p full join m "
+        "on p.article_id = m.article_id "
+        "where p.n is distinct from m.n or p.h is distinct from m.h",
+        [],
+    )
+
+
+def _apply_changes(
+    con, marts: _Marts, changed: set[dt.date], counts: dict[str, int]
+) -> dict[str, set[dt.date]]:
+    """Bring ``pub`` (a copy of the published file) to the marts; return, per article mart,
+    the run dates whose rows changed. Raise ``_CopyWhole`` when it cannot."""
+    published = _columns(con, "pub", "main")
+    listed = [
+        r[0] for r in con.execute(f"select table_name from pub.main.{BUILD_TABLE}").fetchall()
+    ]
+    if sorted(listed) != sorted(marts.names) or set(published) != {*marts.names, BUILD_TABLE}:
+        raise _CopyWhole("the set of marts changed")
+    if any(published[name] != marts.columns[name] for name in marts.names):
+        raise _CopyWhole("the columns of a mart changed")
+    total, free = con.execute(
+        "select total_blocks, free_blocks from pragma_database_size() "
+        "where database_name = 'pub'"
+    ).fetchall()[0]
+    if free * 2 > total:
+        raise _CopyWhole("half the published file is free space: compact it")
+
+    # What to replace, read before anything changes.
+    runs = sorted(changed)
+    stale = _ids(
+        con,
+        f"select article_id from pub.main.{ARTICLES} where run_date in (select unnest(?::date[])) "
+        f"union select article_id from {MART_SCHEMA}.{ARTICLES} "
+        "where run_date in (select unnest(?::date[])) "
+        f"union (select article_id from pub.main.{ARTICLES} "
+        f"except select article_id from {MART_SCHEMA}.{ARTICLES})",
+        [runs, runs],
+    )
+    replace = {
+        name: stale if name in marts.kept else stale | _differing_articles(con, name)
+        for name in marts.article
+    }
+    rewrite: dict[str, set[dt.date]] = {}
+    for name, ids in replace.items():
+        rewrite[name] = set(changed)
+        if ids:
+            rewrite[name] |= _ids(
+                con,
+                f"select run_date from pub.main.{ARTICLES} where article_id in (select unnest(?)) "
+                f"union select run_date from {MART_SCHEMA}.{ARTICLES} "
+                "where article_id in (select unnest(?))",
+                [list(ids), list(ids)],
+            )
+
+    for name in marts.names:
+        if name not in replace:
+            con.execute(f"drop table pub.main.{name}")
+            con.execute(f"create table pub.main.{name} as select * from {MART_SCHEMA}.{name}")
+        elif replace[name]:
+            ids = list(replace[name])
+            con.execute(f"delete from pub.main.{name} where article_id in (select unnest(?))",
+                        [ids])
+            con.execute(
+                f"insert into pub.main.{name} by name select * from {MART_SCHEMA}.{name} "
+                "where article_id in (select unnest(?))",
+                [ids],
+            )
+    wrong = {
+        name: (n, counts[name]) for name in marts.names
+        if (n := con.execute(f"select count(*) from pub.main.{name}").fetchall()[0][0])
+        != counts[name]
+    }
+    if wrong:
+        raise RuntimeError(f"row counts (published, marts) differ: {wrong}")
+    return rewrite
+
+
+def _write_build_info(con, info: pa.Table) -> None:
+    con.register("incoming_build_info", info)
+    try:
+        con.execute(f"drop table if exists pub.main.{BUILD_TABLE}")
+        con.execute(f"create table pub.main.{BUILD_TABLE} as select * from incoming_build_info")
+    finally:
+        con.unregister("incoming_build_info")
+
+
+def _update_copy(
+    con, marts: _Marts, target: Path, tmp: Path, changed: set[dt.date],
+    counts: dict[str, int], info: pa.Table,
+) -> tuple[str, dict[str, set[dt.date]]]:
+    """Write ``tmp`` as a copy of ``target`` brought to the marts; return the previous build
+    id and the run dates to rewrite per article mart."""
+    shutil.copyfile(target, tmp)
+    con.execute("attach ? as pub", [str(tmp)])
+    try:
+        previous = con.execute(
+            f"select distinct build_id from pub.main.{BUILD_TABLE}"
+        ).fetchall()
+        con.execute("begin")
+        try:
+            rewrite = _apply_changes(con, marts, changed, counts)
+            _write_build_info(con, info)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        con.execute("checkpoint pub")  # all in the file: only the file is renamed
+    finally:
+        con.execute("detach pub")
+    return (previous[0][0] if len(previous) == 1 else ""), rewrite
+
+
+def _full_copy(con, marts: _Marts, tmp: Path, info: pa.Table) -> None:
+    con.execute("attach ? as pub", [str(tmp)])
+    try:
+        for name in marts.names:
+            con.execute(f"create table pub.main.{name} as select * from {MART_SCHEMA}.{name}")
+        _write_build_info(con, info)
+        con.execute("checkpoint pub")
+    finally:
+        con.execute("detach pub")
+
+
+def _discard(tmp: Path) -> None:
+    for path in (tmp, tmp.with_name(tmp.name + ".wal")):
+        path.unlink(missing_ok=True)
+
+
+def _part_name(run: dt.date) -> str:
+    return f"part-{run.isoformat()}.parquet"
+
+
+def _link(source: Path, dest: Path) -> None:
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copyfile(source, dest)
+
+
+def _write_run_parts(con, name: str, dest: Path, runs: set[dt.date] | None) -> int:
+    """Write ``name``'s rows as one part per run date (``runs``, None: all); return the
+    number of rows written. Through Arrow, so no file path is ever spliced into SQL."""
+    if runs is not None and not runs:
+        return 0
+    where = "" if runs is None else "where a.run_date in (select unnest(?::date[])) "
+    query = (
+        f"select m.*, a.run_date as {RUN_COLUMN} from {MART_SCHEMA}.{name} as m "
+        f"join {MART_SCHEMA}.{ARTICLES} as a on a.article_id = m.article_id "
+        f"{where}order by a.run_date"
+    )
+    params = None if runs is None else [sorted(runs)]
+    reader = con.sql(query, params=params).to_arrow_reader()
+    current: dt.date | None = None
+    pending: list[pa.RecordBatch] = []
+    written = 0
+
+    def flush() -> None:
+        if current is not None:
+            pq.write_table(pa.Table.from_batches(pending), dest / _part_name(current))
+        pending.clear()
+
+    for batch in reader:
+        encoded = pc.run_end_encode(batch.column(RUN_COLUMN))
+        data = batch.drop_columns([RUN_COLUMN])
+        start = 0
+        for run, end in zip(encoded.values.to_pylist(), encoded.run_ends.to_pylist(),
+                            strict=True):
+            if run != current:
+                flush()
+                current = run
+            pending.append(data.slice(start, end - start))
+            written += end - start
+            start = end
+    flush()
+    return written
+
+
+def _write_parquet(
+    con, marts: _Marts, build_dir: Path, previous: Path | None,
+    rewrite: dict[str, set[dt.date]] | None, counts: dict[str, int], info: pa.Table,
+) -> int:
+    """Write the build's Parquet folder; with ``previous`` and ``rewrite``, link the parts of
+    unchanged runs from ``previous``. Return the number of parts linked."""
+    runs = {r[0] for r in con.execute(
+        f"select distinct run_date from {MART_SCHEMA}.{ARTICLES}").fetchall()
+    } if marts.article else set()
+    linked = 0
+    for name in marts.names:
+        dest = build_dir / name
+        dest.mkdir()
+        if name not in marts.article:
+            table = con.sql(f"select * from {MART_SCHEMA}.{name}").to_arrow_table()
+            pq.write_table(table, dest / ALL_PART)
+            continue
+        if previous is None or rewrite is None:
+            written = _write_run_parts(con, name, dest, None)
+            if written != counts[name]:
+                raise RuntimeError(f"{name}: {counts[name] - written} rows have no article in "
+                                   f"{ARTICLES}, so no run date")
+        else:
+            for run in sorted(runs - rewrite[name]):
+                part = previous / name / _part_name(run)
+                if part.exists():
+                    _link(part, dest / part.name)
+                    linked += 1
+            _write_run_parts(con, name, dest, runs & rewrite[name])
+        if not any(dest.iterdir()):  # no rows: one empty part, so a glob still matches
+            empty = con.sql(f"select * from {MART_SCHEMA}.{name} limit 0").to_arrow_table()
+            pq.write_table(empty, dest / ALL_PART)
+    pq.write_table(info, build_dir / f"{BUILD_TABLE}.parquet")
+    return linked
 
 
 def _remove_stale(out_dir: Path) -> None:
@@ -57,17 +363,18 @@ def _switch_parquet(out_dir: Path, build_dir: Path) -> None:
     tmp.replace(link)
 
 
-def _prune_builds(builds_dir: Path, current: Path) -> None:
-    dirs = sorted(
-        (p for p in builds_dir.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime_ns
-    )
-    for old in dirs[:-KEEP_BUILDS]:
-        if old != current:
+def _prune_builds(builds_dir: Path, keep: set[str]) -> None:
+    """Remove every build folder but ``keep`` (the new build and the one readers may still
+    be on); parts shared through hard links stay with the builds that keep them."""
+    for old in builds_dir.iterdir():
+        if old.is_dir() and old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
 
 
 def publish(settings: Settings, con) -> Path:
-    """Copy every mart into ``published/wirehouse.duckdb`` (+ Parquet) atomically."""
+    """Publish the marts to ``published/wirehouse.duckdb`` (+ Parquet) atomically, changing
+    only what the builds since the last publish changed when it can (module docstring)."""
+    from extract.build import clear_unpublished, pending_run_dates, unpublished_runs
     from extract.warehouse import pause_point
 
     out_dir = settings.published_dir
@@ -77,41 +384,53 @@ def publish(settings: Settings, con) -> Path:
     tmp = out_dir / f".wirehouse.duckdb.{os.getpid()}.tmp"
     build_id = uuid.uuid4().hex[:16]
     published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)  # metadata, not logic
-    names = mart_tables(con)
-    counts: dict[str, int] = {}
-    con.execute("attach ? as pub", [str(tmp)])
-    try:
-        for name in names:
-            con.execute(f"create table pub.main.{name} as select * from {MART_SCHEMA}.{name}")
-            counts[name] = con.execute(f"select count(*) from pub.main.{name}").fetchall()[0][0]
-        info = pa.table(
-            {
-                "build_id": [build_id] * len(names),
-                "published_at": pa.array([published_at] * len(names), pa.timestamp("us")),
-                "table_name": names,
-                "n_rows": pa.array([counts[n] for n in names], pa.int64()),
-            }
-        )
-        con.register("incoming_build_info", info)
+    marts = _marts(settings, con)
+    names = marts.names
+    counts = {
+        name: con.execute(f"select count(*) from {MART_SCHEMA}.{name}").fetchall()[0][0]
+        for name in names
+    }
+    info = pa.table(
+        {
+            "build_id": [build_id] * len(names),
+            "published_at": pa.array([published_at] * len(names), pa.timestamp("us")),
+            "table_name": names,
+            "n_rows": pa.array([counts[n] for n in names], pa.int64()),
+        }
+    )
+    owed = unpublished_runs(settings)
+    changed = None if owed is None else owed | pending_run_dates(settings)
+    previous_id, rewrite = "", None
+    if changed is not None and target.exists() and marts.article:
         try:
-            con.execute(
-                f"create table pub.main.{BUILD_TABLE} as select * from incoming_build_info"
-            )
-        finally:
-            con.unregister("incoming_build_info")
-    finally:
-        con.execute("detach pub")
+            previous_id, rewrite = _update_copy(con, marts, target, tmp, changed, counts, info)
+        except _CopyWhole as exc:
+            log.info("publish: copying every mart (%s)", exc)
+        except Exception:
+            log.warning("incremental publish failed: copying every mart", exc_info=True)
+        if rewrite is None:
+            _discard(tmp)
+    if rewrite is None:
+        _full_copy(con, marts, tmp, info)
     pause_point("publish")
+
     builds_dir = out_dir / "builds"
     build_dir = builds_dir / build_id
     build_dir.mkdir(parents=True)
-    for name in names:
-        # Through Arrow, so no file path is ever spliced into SQL.
-        table = con.sql(f"select * from {MART_SCHEMA}.{name}").to_arrow_table()
-        pq.write_table(table, build_dir / f"{name}.parquet")
-    pq.write_table(info, build_dir / f"{BUILD_TABLE}.parquet")
+    previous = builds_dir / previous_id if previous_id else None
+    if previous is not None and not all((previous / n).is_dir() for n in marts.article):
+        previous = None  # pruned, or the layout of one file per mart
+    linked = _write_parquet(con, marts, build_dir, previous, rewrite, counts, info)
+    link = out_dir / "parquet"
+    readers_on = link.resolve().name if link.is_symlink() else build_id
     tmp.replace(target)
     _switch_parquet(out_dir, build_dir)
-    _prune_builds(builds_dir, build_dir)
-    log.info("published build %s: %d marts to %s (%s)", build_id, len(names), target, counts)
+    _prune_builds(builds_dir, {build_id, readers_on})
+    clear_unpublished(settings, changed if rewrite is not None else None)
+    if rewrite is None:
+        log.info("published build %s: every mart copied to %s (%s)", build_id, target, counts)
+    else:
+        log.info("published build %s incrementally: runs %s changed, %d Parquet parts linked "
+                 "from build %s (%s)", build_id, sorted(d.isoformat() for d in changed),
+                 linked, previous_id, counts)
     return target

@@ -77,8 +77,9 @@ while not stop.exists():
             # Resolve the symlink once, then read every file of that one build.
             build = Path(os.path.realpath(published / "parquet"))
             con = duckdb.connect()
-            for name in ("build_info", "dim_articles", "fct_actor_mentions", "dim_actors"):
-                con.register(name, con.read_parquet(str(build / f"{name}.parquet")))
+            con.register("build_info", con.read_parquet(str(build / "build_info.parquet")))
+            for name in ("dim_articles", "fct_actor_mentions", "dim_actors"):
+                con.register(name, con.read_parquet(str(build / name / "*.parquet")))
             check(con.execute(CHECK).fetchall(), mode)
             con.close()
     except Exception as exc:  # noqa: BLE001 - every error counts

