@@ -41,6 +41,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -79,6 +80,7 @@ class ActorCue:
 # ---------------------------------------------------------------- seed tables
 
 
+@lru_cache(maxsize=1 << 16)  # the same names come back in every story
 def normalise(text: str) -> str:
     """Alias normalisation, identical to ``scripts/build_gazetteer.normalise_alias``."""
     text = text.replace("\u2019", "'").replace("\u2018", "'")
@@ -125,9 +127,36 @@ def role_matcher(seeds_dir: Path = SEEDS_DIR) -> tuple[re.Pattern[str], dict[str
             form_to_role.setdefault(form, role)
     for role in role_table(seeds_dir):
         form_to_role[role] = role
-    alternation = "|".join(re.escape(f) for f in sorted(form_to_role, key=lambda f: (-len(f), f)))
-    pattern = re.compile(rf"(?<![\w\-.])(?:{alternation})(?![\w\-])")
+    pattern = re.compile(rf"(?<![\w\-.])(?:{_trie_regex(form_to_role)})(?![\w\-])")
     return pattern, form_to_role
+
+
+def _trie_regex(forms: Iterable[str]) -> str:
+    """An alternation of ``forms`` as a character trie: "ab(?:c|d)?" for ab, abc, abd.
+
+    It matches exactly what the longest-first alternation of the forms matches: the forms
+    matching at one position lie on one path of the trie, and the greedy optional groups try
+    the longer ones first (backtracking to a shorter one when the look-ahead fails). But
+    ``re`` tries ~1,500 literal alternatives one by one at every word start; the trie reads
+    each character once.
+    """
+    trie: dict = {}
+    for form in forms:
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # end of a form
+
+    def walk(node: dict) -> str:
+        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a form may end here: the longer ones first
+            return body + "?" if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{body})?"
+        return body
+
+    return walk(trie)
 
 
 # ---------------------------------------------------------------- lookups
@@ -150,19 +179,137 @@ def find_roles(text: str, offset: int) -> list[tuple[Hit, str]]:
             for m in pattern.finditer(lowered)]
 
 
-_LAST_TEXT: list = [None, ""]
+class DocInfo:
+    """Per-doc lookups, built once per doc and shared by actors, events and rows.
+
+    spaCy rebuilds ``doc.text`` from the tokens, a new ``Token`` for every ``doc[i]`` and the
+    text of a ``Span`` from its tokens on every access, and one mention's context overlaps the
+    next one's: read the tokens once and memoise the n-gram and role look-ups per doc.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        from spacy.attrs import IDX, ORTH, POS, SPACY
+
+        self.doc = doc
+        # Token attributes as plain lists, one attribute per to_array call (several at once
+        # is slower), and no Token objects. doc.text joined here the way spaCy joins it
+        # (text_with_ws is the orth string plus " " when the token has the SPACY flag).
+        strings = doc.vocab.strings
+        self.words: list[str] = [strings[orth] for orth in doc.to_array(ORTH).tolist()]
+        self.text = "".join([w + " " if space else w
+                             for w, space in zip(self.words, doc.to_array(SPACY).tolist(),
+                                                 strict=True)])
+        self.idx: list[int] = doc.to_array(IDX).tolist()
+        self.pos: list[int] = doc.to_array(POS).tolist()
+        self.capitalised = [w[:1].isupper() for w in self.words]  # may start a country word
+        self._ents: tuple[Span, ...] | None = None
+        self._alias_lengths: dict[int, tuple[int, ...]] = {}
+        self._roles: dict[tuple[int, int], list[tuple[Hit, str]]] = {}
+        self._ends_role: dict[int, bool] = {}
+        self._sent_starts: list[int] | None = None
+
+    @property
+    def ents(self) -> tuple[Span, ...]:
+        """``doc.ents`` (spaCy builds the Span tuple on every access)."""
+        if self._ents is None:
+            self._ents = self.doc.ents
+        return self._ents
+
+    def with_pos(self, *names: str) -> list[int]:
+        """Indices of the tokens whose ``pos_`` is one of ``names``, in order."""
+        from spacy.parts_of_speech import IDS
+
+        wanted = {IDS[name] for name in names}
+        return [i for i, pos in enumerate(self.pos) if pos in wanted]
+
+    def end_char(self, i: int) -> int:
+        """``doc[i].idx + len(doc[i].text)``."""
+        return self.idx[i] + len(self.words[i])
+
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text``: a slice of the text (the tokens are contiguous)."""
+        return self.text[self.idx[start]:self.end_char(end - 1)] if end > start else ""
+
+    def roles(self, start: int, end: int) -> list[tuple[Hit, str]]:
+        """``find_roles(doc.text[start:end], start)``, memoised (do not mutate the list)."""
+        found = self._roles.get((start, end))
+        if found is None:
+            found = self._roles[start, end] = find_roles(self.text[start:end], start)
+        return found
+
+    def alias_lengths(self, i: int) -> tuple[int, ...]:
+        """Lengths n (longest first) for which tokens [i, i+n) are a country word, whatever
+        the range and skip set of the caller (``country_words`` applies those)."""
+        found = self._alias_lengths.get(i)
+        if found is None:
+            found = ()
+            words = self.words
+            if words[i][:1].isupper() and not _negated(self.doc, i):
+                aliases = alias_table()
+                prefixes = _alias_prefixes()
+                ns = []
+                for n in range(1, min(MAX_NGRAM, len(words) - i) + 1):
+                    ngram = self.span_text(i, i + n)
+                    # An ASCII n-gram that starts no alias starts no alias when extended
+                    # either: stop (exact, see _alias_prefixes); saves most normalise calls.
+                    if ngram.isascii() and " ".join(ngram.lower().split()) not in prefixes:
+                        break
+                    if (words[i + n - 1] not in ("'s", "’s", "-")
+                            and normalise(ngram) in aliases):
+                        ns.append(n)
+                found = tuple(reversed(ns))
+            self._alias_lengths[i] = found
+        return found
+
+    def sentence_bounds(self, i: int) -> tuple[int, int]:
+        """(start, end) token indices of the sentence holding token ``i`` (``doc[i].sent``)."""
+        k = self.sentence_of(i)
+        starts = self._sent_starts
+        assert starts is not None
+        return starts[k], starts[k + 1] if k + 1 < len(starts) else len(self.words)
+
+    def sentence_of(self, i: int) -> int:
+        """Index of the sentence holding token ``i`` (as enumerated by ``doc.sents``)."""
+        if self._sent_starts is None:
+            self._sent_starts = [sent.start for sent in self.doc.sents]
+        return bisect_right(self._sent_starts, i) - 1
+
+
+@lru_cache(maxsize=4)
+def _alias_prefixes(seeds_dir: Path = SEEDS_DIR) -> frozenset[str]:
+    """Every prefix of every alias and of "the " + alias.
+
+    For ASCII text ``normalise`` is ``" ".join(text.lower().split())`` (its "core") with a
+    leading "the " dropped. The core of a token n-gram starts with the core of the n-gram one
+    token shorter, so once a core is no prefix here, no longer n-gram can be an alias.
+    """
+    out: set[str] = set()
+    for alias in alias_table(seeds_dir):
+        for target in (alias, "the " + alias):
+            out.update(target[:k] for k in range(len(target) + 1))
+    return frozenset(out)
+
+
+_LAST_INFO: list[DocInfo | None] = [None]
+
+
+def doc_info(doc: Doc) -> DocInfo:
+    """The ``DocInfo`` of ``doc``, kept for the last doc asked about (it holds the doc, so an
+    identity check is safe; docs are not changed after the pipeline has parsed them)."""
+    info = _LAST_INFO[0]
+    if info is None or info.doc is not doc:
+        info = _LAST_INFO[0] = DocInfo(doc)
+    return info
 
 
 def _text(doc: Doc) -> str:
     """``doc.text`` (rebuilt from the tokens on every access), kept for the last doc."""
-    if _LAST_TEXT[0] is not doc:
-        _LAST_TEXT[0], _LAST_TEXT[1] = doc, doc.text
-    return _LAST_TEXT[1]
+    return doc_info(doc).text
 
 
 def best_role(doc: Doc, start: int, end: int) -> tuple[Hit, str] | None:
     """Highest-priority role in doc.text[start:end]; ties go to the rightmost."""
-    found = find_roles(_text(doc)[start:end], start)
+    found = doc_info(doc).roles(start, end)
     if not found:
         return None
     roles = role_table()
@@ -171,40 +318,46 @@ def best_role(doc: Doc, start: int, end: int) -> tuple[Hit, str] | None:
 
 def _is_country_entity(doc: Doc, ent: Span) -> bool:
     end = _strip_possessive(doc, ent.end)
-    return end > ent.start and normalise(doc[ent.start:end].text) in alias_table()
+    return end > ent.start and normalise(doc_info(doc).span_text(ent.start, end)) in alias_table()
 
 
 def _person_tokens(doc: Doc) -> set[int]:
-    return {t.i for e in doc.ents
+    return {t.i for e in doc_info(doc).ents
             if e.label_ == "PERSON" and not _is_country_entity(doc, e) for t in e}
 
 
 def country_words(doc: Doc, start: int, end: int, skip: set[int]) -> list[Span]:
     """Country-word spans in tokens [start, end), leftmost first, longest at a position."""
-    aliases = alias_table()
+    info = doc_info(doc)
     out: list[Span] = []
     i = start
+    capitalised = info.capitalised
     while i < end:
-        found = None
-        if i not in skip and doc[i].text[:1].isupper():
-            for n in range(min(MAX_NGRAM, end - i), 0, -1):
-                span = doc[i:i + n]
-                if any(t.i in skip for t in span) or span[-1].text in ("'s", "’s", "-"):
-                    continue
-                if normalise(span.text) in aliases and not _negated(doc, i):
-                    found = span
-                    break
-        if found is not None:
-            out.append(found)
-            i = found.end
+        n = (_longest_alias(info.alias_lengths(i), i, end, skip)
+             if capitalised[i] and i not in skip else 0)
+        if n:
+            out.append(doc[i:i + n])
+            i += n
         else:
             i += 1
     return out
 
 
+def _longest_alias(lengths: tuple[int, ...], i: int, end: int, skip: set[int]) -> int:
+    """The longest of the country-word ``lengths`` at token ``i`` that ends by ``end`` and
+    holds no skipped token (0 if none)."""
+    for n in lengths:
+        if n <= end - i and not any(j in skip for j in range(i + 1, i + n)):
+            return n
+    return 0
+
+
 def _negated(doc: Doc, i: int) -> bool:
     """'anti-Syria', 'pro-Iranian': the country word does not code the phrase."""
-    return i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ in NEGATING_PREFIXES
+    if i < 2:
+        return False
+    info = doc_info(doc)
+    return info.words[i - 1] == "-" and doc[i - 2].lower_ in NEGATING_PREFIXES
 
 
 # ---------------------------------------------------------------- mentions
@@ -241,7 +394,7 @@ def _trim_left(doc: Doc, left: int, head: int) -> int:
 
 
 def _strip_possessive(doc: Doc, end: int) -> int:
-    return end - 1 if end > 0 and doc[end - 1].text in ("'s", "’s", "'") else end
+    return end - 1 if end > 0 and doc_info(doc).words[end - 1] in ("'s", "’s", "'") else end
 
 
 def _appos_cue(doc: Doc, head: Token, skip: set[int]) -> tuple[Hit | None, tuple[Hit, str] | None]:
@@ -249,7 +402,7 @@ def _appos_cue(doc: Doc, head: Token, skip: set[int]) -> tuple[Hit | None, tuple
         if child.dep_ == "appos":
             sub = list(child.subtree)
             words = country_words(doc, sub[0].i, sub[-1].i + 1, skip)
-            role = best_role(doc, doc[child.left_edge.i].idx, child.idx + len(child.text))
+            role = best_role(doc, child.left_edge.idx, child.idx + len(child.text))
             if words or role:
                 return (_hit(words[0]) if words else None), role
     return None, None
@@ -268,13 +421,14 @@ def _prep_cue(doc: Doc, head: Token, skip: set[int]) -> tuple[Hit | None, int]:
 
 def _fill_from_context(doc: Doc, d: Draft, left: int, skip: set[int]) -> None:
     """Steps 2-4 of the cue rules, plus the role, for a mention with head ``d.head``."""
+    info = doc_info(doc)
     head = doc[d.head]
     own = skip | (set(range(d.name_start, d.end)) if d.label == "PERSON" else set())
     words = country_words(doc, left, d.end, own)
     if words:
         d.cue = _hit(words[0])
         d.cue_is_local = True
-    role = best_role(doc, doc[left].idx, doc[d.end - 1].idx + len(doc[d.end - 1].text))
+    role = best_role(doc, info.idx[left], info.end_char(d.end - 1))
     appos_cue, appos_role = _appos_cue(doc, head, skip)
     d.cue = d.cue or appos_cue
     role = role or appos_role
@@ -287,17 +441,20 @@ def _fill_from_context(doc: Doc, d: Draft, left: int, skip: set[int]) -> None:
 def _entity_drafts(doc: Doc, skip: set[int]) -> tuple[list[Draft], list[Span]]:
     drafts: list[Draft] = []
     country_ents: list[Span] = []
-    surnames = {e[-1].text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
-    for ent in doc.ents:
+    info = doc_info(doc)
+    ents = info.ents
+    surnames = {info.words[e.end - 1] for e in ents if e.label_ == "PERSON" and len(e) > 1}
+    for ent in ents:
         if ent.label_ not in ACTOR_LABELS:
             continue
         end = _strip_possessive(doc, ent.end)
         if end <= ent.start:
             continue
-        if normalise(doc[ent.start:end].text) in alias_table():
+        if normalise(info.span_text(ent.start, end)) in alias_table():
             country_ents.append(doc[ent.start:end])
             continue
-        label = "PERSON" if end - ent.start == 1 and ent[0].text in surnames else ent.label_
+        label = ("PERSON" if end - ent.start == 1 and info.words[ent.start] in surnames
+                 else ent.label_)
         d = Draft(ent.start, end, label, ent.root.i, name_start=ent.start)
         if ent.root.dep_ == "compound":
             d.compound_of = ent.root.head.i
@@ -309,10 +466,32 @@ def _entity_drafts(doc: Doc, skip: set[int]) -> tuple[list[Draft], list[Span]]:
 
 
 def _ends_role(doc: Doc, tok: Token) -> bool:
-    start, end_char = doc[tok.left_edge.i].idx, tok.idx + len(tok.text)
-    if start > tok.idx:
-        start = tok.idx
-    return any(h.end == end_char for h, _ in find_roles(_text(doc)[start:end_char], start))
+    info = doc_info(doc)
+    found = info._ends_role.get(tok.i)  # asked again for the head of each compound
+    if found is None:
+        start, end_char = tok.left_edge.idx, tok.idx + len(tok.text)
+        if start > tok.idx:
+            start = tok.idx
+        if info.text[start:end_char].isascii() and not _may_end_role(info.words[tok.i].lower()):
+            found = False  # no role form ends with this word: skip the regex
+        else:
+            found = any(h.end == end_char for h, _ in info.roles(start, end_char))
+        info._ends_role[tok.i] = found
+    return found
+
+
+@lru_cache(maxsize=4)
+def _role_form_suffixes(seeds_dir: Path = SEEDS_DIR) -> frozenset[str]:
+    return frozenset(f[k:] for f in role_matcher(seeds_dir)[1] for k in range(len(f)))
+
+
+@lru_cache(maxsize=1 << 16)  # asked for every noun; the same words come back
+def _may_end_role(word: str) -> bool:
+    """Whether a role form can end where the lower-cased ASCII ``word`` ends: the form ends
+    with the whole word, or is a suffix of it. Checked on ASCII text only, where lowering
+    keeps every offset, so a match ending at the word's end is such a form."""
+    forms = role_matcher()[1]
+    return word in _role_form_suffixes() or any(word[k:] in forms for k in range(1, len(word)))
 
 
 def _is_nominal_head(doc: Doc, tok: Token, in_entity: set[int]) -> bool:
@@ -326,7 +505,8 @@ def _is_nominal_head(doc: Doc, tok: Token, in_entity: set[int]) -> bool:
 
 def _nominal_drafts(doc: Doc, in_entity: set[int], skip: set[int]) -> list[Draft]:
     drafts: list[Draft] = []
-    for tok in doc:
+    for i in doc_info(doc).with_pos("NOUN", "PROPN"):  # the only heads _is_nominal_head takes
+        tok = doc[i]
         if not _is_nominal_head(doc, tok, in_entity):
             continue
         edge = tok.head.left_edge.i if tok.dep_ == "compound" else tok.left_edge.i
@@ -358,24 +538,27 @@ def _split_conjuncts(doc: Doc, d: Draft, left: int) -> list[Draft]:
 
 def _strip_titles(doc: Doc, start: int, end: int) -> int:
     """Skip leading honorifics and role phrases ("President", "Lt. Gen.") of a name."""
+    info = doc_info(doc)
     while start < end - 1:
         tok = doc[start]
         if tok.lower_.rstrip(".") in HONORIFICS:
             start += 1
             continue
-        hits = find_roles(doc[start:end].text, tok.idx)
+        hits = info.roles(tok.idx, info.end_char(end - 1))  # doc[start:end].text
         if not hits or hits[0][0].start != tok.idx:
             break
-        start = next((t.i for t in doc[start + 1:end] if t.idx >= hits[0][0].end), end - 1)
+        start = next((i for i in range(start + 1, end) if info.idx[i] >= hits[0][0].end),
+                     end - 1)
     return start
 
 
 def _set_canonicals(doc: Doc, drafts: list[Draft]) -> None:
+    info = doc_info(doc)
     full: dict[str, str] = {}
     for d in sorted(drafts, key=lambda d: d.start):
         if d.label == "PERSON":
             s = _strip_titles(doc, max(d.start, d.name_start), d.end)
-            name = doc[s:d.end].text.strip()
+            name = info.span_text(s, d.end).strip()
             parts = name.split()
             if len(parts) > 1:
                 full.setdefault(parts[-1], name)
@@ -383,7 +566,7 @@ def _set_canonicals(doc: Doc, drafts: list[Draft]) -> None:
             else:
                 d.canonical = full.get(name, name)
         else:
-            d.canonical = normalise_display(doc[d.start:d.end].text)
+            d.canonical = normalise_display(info.span_text(d.start, d.end))
 
 
 def normalise_display(text: str) -> str:
@@ -412,11 +595,17 @@ def _propagate(doc: Doc, drafts: list[Draft], countries: list[Span]) -> None:
     for group in groups:
         _share(group)
     persons = {d.head: d for d in ordered if d.label == "PERSON"}
-    for i, d in enumerate(ordered):
+    # The nearest earlier mention with a cue whose role ends in the same word ("ministry
+    # spokesman" after "Iran's foreign ministry"), kept as we go instead of a backward scan
+    # per mention (an earlier mention's cue does not change after its own turn).
+    cue_by_role_word: dict[str, Hit] = {}
+    for d in ordered:
         if d.cue is None and d.poss_person in persons:
             d.cue = persons[d.poss_person].cue
         if d.cue is None and d.role_key:
-            d.cue = _role_antecedent(ordered[:i], d.role_key)
+            d.cue = cue_by_role_word.get(d.role_key.split()[-1])
+        if d.cue and d.role_key:
+            cue_by_role_word[d.role_key.split()[-1]] = d.cue
     for group in groups:
         _share(group)
     for group in groups + [[d] for d in ordered if d.label != "PERSON"]:
@@ -459,14 +648,6 @@ def _inherit_from_compound_head(ordered: list[Draft]) -> None:
             d.role, d.role_key = head.role, head.role_key
 
 
-def _role_antecedent(earlier: Iterable[Draft], role_key: str) -> Hit | None:
-    word = role_key.split()[-1]
-    for d in reversed(list(earlier)):
-        if d.cue and d.role_key and d.role_key.split()[-1] == word:
-            return d.cue
-    return None
-
-
 def _wants_sentence_fallback(doc: Doc, d: Draft) -> bool:
     if any(doc[i].lower_ in NO_COUNTRY_MODIFIERS for i in range(d.start, d.end)):
         return False
@@ -479,10 +660,10 @@ def _sentence_country(doc: Doc, d: Draft, countries: list[Span],
                       taken: set[int]) -> tuple[int, Hit] | None:
     """Nearest country word of the sentence, ranked: stand-alone before, stand-alone after,
     cue of another mention before / after, locative ("in/to/against X") before / after."""
-    sent = doc[d.head].sent
+    sent_start, sent_end = doc_info(doc).sentence_bounds(d.head)  # doc[d.head].sent
     ranked = []
     for w in countries:
-        if not (sent.start <= w.start < sent.end) or (d.start <= w.start < d.end):
+        if not (sent_start <= w.start < sent_end) or (d.start <= w.start < d.end):
             continue
         before = w.end <= d.start
         locative = w.root.dep_ == "pobj" and w.root.head.lower_ in LOCATIVE_PREPS
@@ -509,7 +690,7 @@ def _overlaps(a: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
 def actor_cues(doc: Doc) -> list[ActorCue]:
     """Actor mentions of ``doc`` with their country cue and role (see module doc)."""
     persons = _person_tokens(doc)
-    in_entity = {t.i for e in doc.ents if e.label_ in ACTOR_LABELS for t in e}
+    in_entity = {t.i for e in doc_info(doc).ents if e.label_ in ACTOR_LABELS for t in e}
     drafts, _ = _entity_drafts(doc, persons)
     drafts += _nominal_drafts(doc, in_entity, persons)
     drafts = _drop_nested(drafts)
@@ -528,18 +709,32 @@ def actor_cues(doc: Doc) -> list[ActorCue]:
 
 def _drop_nested(drafts: list[Draft]) -> list[Draft]:
     """Drop mentions lying inside a PERSON mention ("Supreme" in "Supreme Leader X")."""
-    persons = [d for d in drafts if d.label == "PERSON"]
-    def nested(d: Draft, p: Draft) -> bool:
-        return p.start <= d.start and d.end <= p.end and (p.start, p.end) != (d.start, d.end)
+    # Person spans sorted by start: the scan for a container stops at the first one starting
+    # after the mention (this was quadratic in the mentions of long stories).
+    persons = sorted({(d.start, d.end) for d in drafts if d.label == "PERSON"})
 
-    return [d for d in drafts if not any(nested(d, p) for p in persons)]
+    def nested(d: Draft) -> bool:
+        for start, end in persons:
+            if start > d.start:
+                return False
+            if d.end <= end and (start, end) != (d.start, d.end):
+                return True
+        return False
+
+    return [d for d in drafts if not nested(d)]
 
 
 def _to_cue(doc: Doc, d: Draft) -> ActorCue:
-    span = doc[d.start:d.end]
+    if d.end > d.start:  # doc[d.start:d.end] without building the Span and its text
+        info = doc_info(doc)
+        start, end, text = info.idx[d.start], info.end_char(d.end - 1), info.span_text(d.start,
+                                                                                       d.end)
+    else:
+        span = doc[d.start:d.end]
+        start, end, text = span.start_char, span.end_char, span.text
     return ActorCue(
-        start=span.start_char, end=span.end_char, text=span.text, label=d.label,
-        canonical=d.canonical or span.text,
+        start=start, end=end, text=text, label=d.label,
+        canonical=d.canonical or text,
         country_cue=d.cue.text if d.cue else None,
         country_cue_start=d.cue.start if d.cue else None,
         country_cue_end=d.cue.end if d.cue else None,

@@ -31,10 +31,13 @@ lexicon.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from extract.actors import doc_info
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -87,6 +90,7 @@ def _analyzer():
     return SentimentIntensityAnalyzer()
 
 
+@lru_cache(maxsize=4096)  # boilerplate lines ("FULL TEXT.", "Getty.") repeat across stories
 def tone(text: str) -> float:
     """VADER compound polarity of ``text`` in [-1, 1] (0 for empty text)."""
     if not text or not text.strip():
@@ -104,14 +108,11 @@ class _Mentions:
         self.doc = doc
         self.cues = cues
         self.persons = sorted((c.start, i) for i, c in enumerate(cues) if c.label == "PERSON")
+        self._covering = _covering_by_idx(doc_info(doc).idx, cues)
 
     def covering(self, tok: Token) -> int | None:
-        best = None
-        for i, c in enumerate(self.cues):
-            if c.start <= tok.idx < c.end and (
-                    best is None or c.end - c.start < self.cues[best].end - self.cues[best].start):
-                best = i
-        return best
+        """The shortest mention covering the token's first char (the first one on a tie)."""
+        return self._covering.get(tok.idx)
 
     def participant(self, index: int) -> Participant:
         c = self.cues[index]
@@ -162,6 +163,19 @@ class _Mentions:
             if child.dep_ == "conj":
                 out += self.of_phrase(child, depth)
         return _unique(out)
+
+
+def _covering_by_idx(idx: list[int], cues: Sequence[ActorCue]) -> dict[int, int]:
+    """Token start char -> index of the shortest cue with ``start <= char < end`` (the first
+    one on a tie), for every token start some cue covers: computed once per doc instead of a
+    scan of all cues for each token asked about."""
+    best: dict[int, int] = {}
+    for i, c in enumerate(cues):
+        for k in range(bisect_left(idx, c.start), bisect_left(idx, c.end)):
+            j = best.get(idx[k])
+            if j is None or c.end - c.start < cues[j].end - cues[j].start:
+                best[idx[k]] = i
+    return best
 
 
 def _unique(items: list[Participant]) -> list[Participant]:
@@ -221,7 +235,8 @@ def _targets(tok: Token, m: _Mentions, with_xcomp: bool = True) -> list[tuple[Pa
 
 def _predicates(doc: Doc):
     """(predicate token, lemma, negation token) for verbs and copular nouns."""
-    for tok in doc:
+    for i in doc_info(doc).with_pos("VERB", "AUX"):  # no Token for the other words
+        tok = doc[i]
         if tok.pos_ == "VERB":
             yield tok, tok.lemma_.lower(), tok
         elif tok.pos_ == "AUX" and tok.lemma_ == "be":
@@ -267,10 +282,7 @@ def _coded(p: Participant, cues: Sequence[ActorCue]) -> bool:
 def event_spans(doc: Doc, cues: Sequence[ActorCue]) -> list[EventSpan]:
     """Source -> predicate -> target spans of ``doc`` (see module doc)."""
     m = _Mentions(doc, cues)
-    sentence_of = {}
-    for index, sent in enumerate(doc.sents):
-        for tok in sent:
-            sentence_of[tok.i] = index
+    sentence_of = doc_info(doc).sentence_of
     out: list[EventSpan] = []
     seen: set[tuple] = set()
     for pred, lemma, clause in _predicates(doc):
@@ -304,7 +316,7 @@ def event_spans(doc: Doc, cues: Sequence[ActorCue]) -> list[EventSpan]:
                     continue
                 seen.add(key)
                 out.append(EventSpan(
-                    sentence_index=sentence_of.get(pred.i, 0), verb_start=pred.idx,
+                    sentence_index=sentence_of(pred.i), verb_start=pred.idx,
                     verb_end=pred.idx + len(pred.text), verb_text=text, lemma=cand,
                     negated=negated, link=kind + link, source=s, target=t,
                 ))

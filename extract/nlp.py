@@ -62,14 +62,15 @@ class Columns:
         return pa.Table.from_pydict(self.data, schema=self.schema)
 
 
-def canonical_names(doc: Doc) -> dict[int, str]:
+def canonical_names(doc: Doc, ents: Iterable[Any] | None = None) -> dict[int, str]:
     """Map each PERSON entity (by start char) to the fullest name used for it so far.
 
     A later "Netanyahu" becomes "Binyamin Netanyahu" when that full name came earlier.
+    ``ents`` is ``doc.ents`` when the caller has it already (spaCy builds it on each access).
     """
     full_names: dict[str, str] = {}
     result: dict[int, str] = {}
-    for ent in doc.ents:
+    for ent in doc.ents if ents is None else ents:
         if ent.label_ != "PERSON":
             continue
         name = ent.text.removesuffix("'s").removesuffix("’s").strip()
@@ -84,29 +85,36 @@ def canonical_names(doc: Doc) -> dict[int, str]:
 
 def rows_for_doc(doc: Doc) -> dict[str, list[dict[str, Any]]]:
     """Plain rows (no article id yet) for every per-article raw table of one doc."""
+    from bisect import bisect_right
+
     from extract import actors, events
 
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in tables.ARTICLE_TABLES}
-    sentence_of: dict[int, int] = {}
+    # doc.text, Span.text and doc[i] are rebuilt from the tokens on every access: the text is
+    # read once (shared with actors/events) and spans are cut from it by their char offsets.
+    info = actors.doc_info(doc)
+    text = info.text
+    sentence_of = info.sentence_of  # token index -> sentence index, by bisection
     for index, sent in enumerate(doc.sents):
+        start_char, end_char = sent.start_char, sent.end_char
         rows["sentences"].append(
-            {"sentence_index": index, "start_char": sent.start_char,
-             "end_char": sent.end_char, "text": sent.text}
+            {"sentence_index": index, "start_char": start_char,
+             "end_char": end_char, "text": text[start_char:end_char]}
         )
-        for token in sent:
-            sentence_of[token.i] = index
-    canonical = canonical_names(doc)
-    actor_ents = [ent for ent in doc.ents if ent.label_ in ACTOR_LABELS]
-    for index, ent in enumerate(actor_ents):
+    ents = info.ents
+    canonical = canonical_names(doc, ents)
+    for index, ent in enumerate(ent for ent in ents if ent.label_ in ACTOR_LABELS):
+        start_char, end_char = ent.start_char, ent.end_char
+        ent_text = text[start_char:end_char]
         rows["entity_mentions"].append(
             {
                 "mention_index": index,
-                "sentence_index": sentence_of.get(ent.start, 0),
+                "sentence_index": sentence_of(ent.start),
                 "label": ent.label_,
-                "text": ent.text,
-                "start_char": ent.start_char,
-                "end_char": ent.end_char,
-                "canonical_name": canonical.get(ent.start_char, ent.text),
+                "text": ent_text,
+                "start_char": start_char,
+                "end_char": end_char,
+                "canonical_name": canonical.get(start_char, ent_text),
             }
         )
     statements = doc._.statements if Doc.has_extension("statements") else None
@@ -139,11 +147,16 @@ def rows_for_doc(doc: Doc) -> dict[str, list[dict[str, Any]]]:
              "tone": events.tone(sentence["text"])}
         )
     cues = actors.actor_cues(doc)
+    idx = info.idx
     for index, cue in enumerate(cues):
-        span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+        # A cue starts at a token: its index by bisection, not doc.char_span (a Span each).
+        first = bisect_right(idx, cue.start) - 1
+        if first < 0 or idx[first] != cue.start:
+            span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+            first = span.start if span is not None else -1
         rows["actor_cues"].append(
             {"cue_index": index,
-             "sentence_index": sentence_of.get(span.start, 0) if span is not None else 0,
+             "sentence_index": sentence_of(first) if first >= 0 else 0,
              "label": cue.label, "text": cue.text, "start_char": cue.start,
              "end_char": cue.end, "canonical_name": cue.canonical,
              "country_cue": cue.country_cue, "country_cue_start": cue.country_cue_start,

@@ -1106,7 +1106,11 @@ def _titled_name(tok: Token) -> str | None:
 
 
 def find_statements(doc: Doc) -> list[Statement]:
-    text = doc.text
+    from extract.actors import doc_info
+
+    # doc.text is rebuilt from the tokens on each access: read it once, through the per-doc
+    # lookups the wirehouse_rows pipe (next in the pipeline) reuses for this doc.
+    text = doc_info(doc).text
     spans = find_quote_spans(text)
     if not spans:
         return []
