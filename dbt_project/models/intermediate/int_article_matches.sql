@@ -1,4 +1,4 @@
--- Pairs of articles that are copies of one story: MinHash bands (int_article_signatures)
+-- Pairs of articles that are copies of one story: MinHash bands (int_article_bands)
 -- propose candidates, the exact word 5-gram shingle Jaccard decides (>= 0.6). Incremental:
 -- a build compares only the changed runs' articles with every article (one hash join on
 -- the band keys), and replaces the pairs that involve them; pairs of two unchanged
@@ -18,23 +18,13 @@ signatures as (
     select * from {{ ref('int_article_signatures') }}
 ),
 
-changed as (
-    select article_id from signatures
-    {{ changed_articles_filter() }}
-),
-
 bands as (
-    select
-        article_id,
-        unnest(generate_series(0, len(band_keys) - 1)) as band,
-        unnest(band_keys) as band_key
-    from signatures
+    select * from {{ ref('int_article_bands') }}
 ),
 
 changed_bands as (
-    select bands.*
-    from bands
-    semi join changed on bands.article_id = changed.article_id
+    select * from {{ ref('int_article_bands') }}
+    {{ changed_articles_filter() }}
 ),
 
 candidates as (
@@ -49,6 +39,20 @@ candidates as (
             and a.article_id <> b.article_id
 ),
 
+-- Only the candidates' shingle sets are read (a shared CTE over every signature would be
+-- materialised whole, shingle lists and all).
+candidate_ids as (
+    select article_a as article_id from candidates
+    union
+    select article_b from candidates
+),
+
+candidate_signatures as (
+    select signatures.*
+    from signatures
+    semi join candidate_ids on signatures.article_id = candidate_ids.article_id
+),
+
 shared as (
     select
         candidates.article_a,
@@ -57,8 +61,8 @@ shared as (
         sb.n_shingles as n_shingles_b,
         len(list_intersect(sa.shingles, sb.shingles)) as n_shared
     from candidates
-    inner join signatures as sa on candidates.article_a = sa.article_id
-    inner join signatures as sb on candidates.article_b = sb.article_id
+    inner join candidate_signatures as sa on candidates.article_a = sa.article_id
+    inner join candidate_signatures as sb on candidates.article_b = sb.article_id
 ),
 
 final as (
