@@ -164,17 +164,39 @@ def time_baseline(texts: list[str], model: str, n_process: int, batch_size: int)
     return {"pipes": nlp.pipe_names, "docs": n, "seconds": seconds, "load_s": load_s}
 
 
+_CEILING_NLP = None
+
+
+def _ner_batch(batch: list[str]) -> int:
+    assert _CEILING_NLP is not None
+    return sum(len(doc.ents) for doc in _CEILING_NLP.pipe(batch, batch_size=len(batch) or 1))
+
+
 def time_ner_only(texts: list[str], model: str, n_process: int, batch_size: int) -> dict:
     """A ceiling, not a Wirehouse measure: the model's NER (with its own tok2vec) and a
-    rule-based sentencizer, nothing else: the least any pipeline that finds named actors
-    with this model runs."""
+    rule-based sentencizer, nothing else -- the least any pipeline that finds named actors
+    with this model runs -- through forked workers that return only a count (the cheapest
+    way back to the parent), ``n_process`` of them."""
+    import multiprocessing as mp
+
     import spacy
 
+    global _CEILING_NLP
     nlp = spacy.load(model, exclude=[p for p in spacy.load(model).pipe_names if p != "ner"])
     nlp.add_pipe("sentencizer", first=True)
+    batches = [texts[i:i + batch_size] for i in range(0, len(texts), batch_size)]
     t0 = time.perf_counter()
-    n = sum(1 for _ in nlp.pipe(texts, n_process=n_process, batch_size=batch_size))
-    return {"pipes": nlp.pipe_names, "docs": n, "seconds": time.perf_counter() - t0}
+    if n_process > 1 and "fork" in mp.get_all_start_methods():
+        _CEILING_NLP = nlp
+        try:
+            with mp.get_context("fork").Pool(n_process) as pool:
+                n_ents = sum(pool.imap(_ner_batch, batches))
+        finally:
+            _CEILING_NLP = None
+    else:
+        n_ents = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=batch_size))
+    return {"pipes": nlp.pipe_names, "docs": len(texts), "entities": n_ents,
+            "seconds": time.perf_counter() - t0}
 
 
 def time_extract(corpus: Corpus, model: str, n_process: int, batch_size: int) -> dict:
@@ -204,8 +226,12 @@ def time_extract(corpus: Corpus, model: str, n_process: int, batch_size: int) ->
 
 
 @contextlib.contextmanager
-def _stage_timer(stages: dict[str, float]) -> Iterator[None]:
-    """Time the steps ``run_without_airflow`` calls, without changing what it calls."""
+def _stage_timer(
+    stages: dict[str, float], memory: PeakRSS | None = None,
+    peaks: dict[str, float] | None = None,
+) -> Iterator[None]:
+    """Time the steps ``run_without_airflow`` calls, without changing what it calls (and,
+    with ``memory``, record each step's peak RSS in ``peaks``)."""
     from extract import build, publish, runs
 
     originals = {
@@ -217,11 +243,15 @@ def _stage_timer(stages: dict[str, float]) -> Iterator[None]:
 
     def timed(func, stage):
         def wrapper(*args, **kwargs):
+            if memory is not None:
+                memory.stage_peak_mb()
             t0 = time.perf_counter()
             try:
                 return func(*args, **kwargs)
             finally:
                 stages[stage] = stages.get(stage, 0.0) + time.perf_counter() - t0
+                if memory is not None and peaks is not None:
+                    peaks[stage] = max(peaks.get(stage, 0.0), memory.stage_peak_mb())
         return wrapper
 
     for (module, name), stage in originals.items():
@@ -594,12 +624,13 @@ def run_scale(
                 errors.append(f"first build: {exc}"[:500])
             warm_s = time.perf_counter() - t0
             stages: dict[str, float] = {}
+            stage_peaks: dict[str, float] = {}
             with PeakRSS() as memory:
                 from extract.nlp import load_pipeline
 
                 load_pipeline.cache_clear()
                 t0 = time.perf_counter()
-                with _stage_timer(stages):
+                with _stage_timer(stages, memory, stage_peaks):
                     try:
                         run_without_airflow(current, new_archive, day,
                                             n_process=n_process)
@@ -621,6 +652,7 @@ def run_scale(
                    "night_articles": night_articles,
                    "night_stages": {k: round(v, 2) for k, v in stages.items()},
                    "night_peak_rss_mb": round(memory.peak_bytes / 2**20, 1),
+                   "night_peak_rss_mb_by_stage": stage_peaks,
                    "night_peak_pss_mb": round(memory.peak_pss_bytes / 2**20, 1),
                    "db_mb": size_mb, "errors": errors}
             results.append(row)
@@ -629,7 +661,8 @@ def run_scale(
             print(f"scale: warehouse of {held} articles ({size_mb} MB): night of "
                   f"{row['night_articles']} articles took {seconds:.1f}s "
                   f"({', '.join(f'{k} {v:.1f}s' for k, v in stages.items())}); "
-                  f"peak RSS {row['night_peak_rss_mb']} MB; first build {warm_s:.1f}s",
+                  f"peak RSS {row['night_peak_rss_mb']} MB (extract "
+                  f"{stage_peaks.get('extract', 0):.0f} MB); first build {warm_s:.1f}s",
                   flush=True)
             shutil.rmtree(home, ignore_errors=True)
 
@@ -643,6 +676,9 @@ def run_scale(
         "large": large_r, "ratio_night_large_to_small": ratio,
         "ratio_by_stage": stage_ratio,
         "peak_rss_ratio": round(large_r["night_peak_rss_mb"] / small_r["night_peak_rss_mb"], 3),
+        "extract_peak_rss_ratio": round(
+            large_r["night_peak_rss_mb_by_stage"].get("extract", 0)
+            / (small_r["night_peak_rss_mb_by_stage"].get("extract") or 1), 3),
         "machine": {"cpus": os.cpu_count(), "loadavg": [round(x, 2) for x in os.getloadavg()]},
         "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
