@@ -57,6 +57,7 @@ class PeakRSS:
     def __init__(self, interval: float = 0.05) -> None:
         import psutil
 
+        self._psutil = psutil  # imported once: a fork must never catch this thread importing
         self._proc = psutil.Process()
         self._interval = interval
         self._stop = threading.Event()
@@ -67,8 +68,7 @@ class PeakRSS:
         self._count = 0
 
     def sample(self) -> int:
-        import psutil
-
+        psutil = self._psutil
         total = pss = 0
         procs = [self._proc]
         with contextlib.suppress(psutil.Error):
@@ -282,11 +282,12 @@ def time_end_to_end(corpus: Corpus, home: Path, model: str, n_process: int, batc
     run_date = run_date or max(corpus.dates)
     # Set the warehouse up first, as an installation is before its first night: raw schema,
     # seeds, a parsed project and a first (empty) build. Timed, reported apart from (c).
-    # In a child process, so the timed run still imports dbt itself, as a DAG task does.
+    # In a child process, so the timed run still imports dbt itself, as a DAG task does
+    # (spawned: forking while the memory sampler's thread runs can deadlock the child).
     import multiprocessing as mp
 
     t0 = time.perf_counter()
-    child = mp.get_context("fork").Process(target=_init_warehouse, args=(current,))
+    child = mp.get_context("spawn").Process(target=_init_warehouse, args=(current,))
     child.start()
     child.join()
     if child.exitcode != 0:
