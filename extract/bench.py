@@ -442,6 +442,7 @@ def print_bench(r: dict[str, Any]) -> None:
 SCALE_BASE_FILES = 500
 SCALE_NEW_DAY = dt.date(1987, 4, 24)  # 135 Reuters stories
 SCALE_FIRST_COPY_DATE = dt.date(1990, 1, 1)
+SCALE_DROP = 10  # each copy leaves out about one article in 10 (see _replicate)
 
 
 def _keep_spans(con) -> dict[str, list[tuple[int, int]]]:
@@ -482,6 +483,12 @@ def _replicate(con, template: Path, copies: int, copies_per_insert: int = 50) ->
     all be grouped as syndicated copies of one story by ``int_article_stories``, whose
     candidate pairs then grow with the square of the copies, while the mentions keep their
     text (the reconciliation test checks it) and their coding.
+
+    Each copy leaves out one article in ``SCALE_DROP`` (by a hash of article and copy, the
+    same in every table): exact copies make every count a multiple of the number of copies,
+    so an actor coded BRA in one story and USA in another is a tie that each new night
+    breaks, and the speaker country of its statements flips on every copy's date. No real
+    archive looks like that.
     """
     import random
     import string
@@ -508,10 +515,14 @@ def _replicate(con, template: Path, copies: int, copies_per_insert: int = 50) ->
                     swaps.append(f"date '{SCALE_FIRST_COPY_DATE}' + r.k::integer as {col}")
             if "path" in names:
                 swaps.append("'scale/' || r.k || '/' || t.path as path")
+            kept = ""
+            if "article_id" in names:
+                kept = (f" where t.article_id is null or "
+                        f"hash(t.article_id || ':' || r.k) % {SCALE_DROP} <> 0")
             if name != "articles":
                 replace = f" replace ({', '.join(swaps)})" if swaps else ""
                 con.execute(f"insert into raw.{name} by name select t.*{replace} "
-                            f"from tpl.raw.{name} as t, range({copies}) as r(k)")
+                            f"from tpl.raw.{name} as t, range({copies}) as r(k){kept}")
                 continue
             swaps += ["x.text as text", "x.title as title"]
             for first in range(0, copies, copies_per_insert):
@@ -531,7 +542,7 @@ def _replicate(con, template: Path, copies: int, copies_per_insert: int = 50) ->
                     con.execute(f"insert into raw.articles by name select t.* "
                                 f"replace ({', '.join(swaps)}) from tpl.raw.articles as t "
                                 f"join scale_texts as x on x.src = t.article_id, "
-                                f"(select x.k) as r(k)")
+                                f"(select x.k) as r(k){kept}")
                 finally:
                     con.unregister("scale_texts")
     finally:
@@ -608,7 +619,7 @@ def run_scale(
         for target in (small, large):
             home = root / f"warehouse-{target}"
             current = Settings(home=home, archive=new_archive, model=model)
-            copies = math.ceil(target / n_base)
+            copies = math.ceil(target / (n_base * (1 - 1 / SCALE_DROP))) + 1
             t0 = time.perf_counter()
             with connect(current.db_path) as con:
                 ensure_schema(con)
