@@ -515,14 +515,14 @@ def _replicate(con, template: Path, copies: int, copies_per_insert: int = 50) ->
                     swaps.append(f"date '{SCALE_FIRST_COPY_DATE}' + r.k::integer as {col}")
             if "path" in names:
                 swaps.append("'scale/' || r.k || '/' || t.path as path")
-            kept = ""
+            where = ""
             if "article_id" in names:
-                kept = (f" where t.article_id is null or "
-                        f"hash(t.article_id || ':' || r.k) % {SCALE_DROP} <> 0")
+                where = (f" where t.article_id is null or "
+                         f"hash(t.article_id || ':' || r.k) % {SCALE_DROP} <> 0")
             if name != "articles":
                 replace = f" replace ({', '.join(swaps)})" if swaps else ""
                 con.execute(f"insert into raw.{name} by name select t.*{replace} "
-                            f"from tpl.raw.{name} as t, range({copies}) as r(k){kept}")
+                            f"from tpl.raw.{name} as t, range({copies}) as r(k){where}")
                 continue
             swaps += ["x.text as text", "x.title as title"]
             for first in range(0, copies, copies_per_insert):
@@ -542,7 +542,7 @@ def _replicate(con, template: Path, copies: int, copies_per_insert: int = 50) ->
                     con.execute(f"insert into raw.articles by name select t.* "
                                 f"replace ({', '.join(swaps)}) from tpl.raw.articles as t "
                                 f"join scale_texts as x on x.src = t.article_id, "
-                                f"(select x.k) as r(k){kept}")
+                                f"(select x.k) as r(k){where}")
                 finally:
                     con.unregister("scale_texts")
     finally:
