@@ -235,8 +235,7 @@ def _stage_timer(
     from extract import build, publish, runs
 
     originals = {
-        (runs, "plan_run"): "plan", (runs, "extract_chunk"): "extract",
-        (runs, "extract_chunks"): "extract",
+        (runs, "plan_run"): "plan", (runs, "extract_chunks"): "extract",
         (runs, "load_run"): "load", (build, "build"): "dbt_build", (publish, "publish"): "publish",
     }
     saved = {key: getattr(*key) for key in originals}

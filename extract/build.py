@@ -86,25 +86,33 @@ def pending_run_dates(settings: Settings) -> set[dt.date]:
     return {dt.date.fromisoformat(d) for d in json.loads(path.read_text())}
 
 
-def _write_pending(settings: Settings, dates: set[dt.date]) -> None:
-    path = pending_path(settings)
+def _write_json(path, body: object) -> None:
+    """Replace a ledger file atomically (a reader sees the old or the new one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(sorted(d.isoformat() for d in dates)))
+    tmp.write_text(json.dumps(body))
     tmp.replace(path)
 
 
 @contextlib.contextmanager
-def _pending_lock(settings: Settings) -> Iterator[None]:
-    """Serialise read-modify-writes of the pending file between processes."""
-    path = pending_path(settings).with_suffix(".lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
+def _locked(path) -> Iterator[None]:
+    """Serialise read-modify-writes of the ledger ``path`` between processes."""
+    lock = path.with_suffix(".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _write_pending(settings: Settings, dates: set[dt.date]) -> None:
+    _write_json(pending_path(settings), sorted(d.isoformat() for d in dates))
+
+
+def _pending_lock(settings: Settings):
+    return _locked(pending_path(settings))
 
 
 def mark_pending(settings: Settings, run_dates: Iterable[dt.date]) -> None:
@@ -222,24 +230,12 @@ def unpublished_runs(settings: Settings) -> set[dt.date] | None:
 
 
 def _write_unpublished(settings: Settings, owed: set[dt.date] | None) -> None:
-    path = unpublished_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
     body = {"full": True} if owed is None else {"run_dates": sorted(d.isoformat() for d in owed)}
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(body))
-    tmp.replace(path)
+    _write_json(unpublished_path(settings), body)
 
 
-@contextlib.contextmanager
-def _unpublished_lock(settings: Settings) -> Iterator[None]:
-    path = unpublished_path(settings).with_suffix(".lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def _unpublished_lock(settings: Settings):
+    return _locked(unpublished_path(settings))
 
 
 def mark_unpublished(settings: Settings, run_dates: Iterable[dt.date] | None) -> None:

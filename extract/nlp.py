@@ -264,11 +264,7 @@ def annotate(
     """
     import multiprocessing as mp
 
-    batches = _batches(items, batch_size)
-    if n_process > 1 and "fork" in mp.get_all_start_methods():
-        yield from _annotate_pool(batches, nlp, n_process, batch_size)
-        return
-    if n_process > 1:
+    if n_process > 1 and "fork" not in mp.get_all_start_methods():
         out = {name: Columns(schema) for name, schema in tables.ARTICLE_TABLES.items()}
         pending = 0
         for doc, article_id in nlp.pipe(
@@ -285,8 +281,8 @@ def annotate(
         if pending:
             yield {name: cols.to_arrow() for name, cols in out.items()}
         return
-    for batch in batches:
-        yield _batch_tables(nlp, batch, batch_size)
+    yield from annotate_batches(_batches(items, batch_size), nlp, n_process=n_process,
+                                batch_size=batch_size)
 
 
 def annotate_all(
@@ -312,7 +308,8 @@ def annotate_batches(
     """Like ``annotate`` for batches the caller cut: one result per batch, in order.
 
     One worker pool serves every batch, so a caller with several chunks (a run without
-    Airflow) forks once and never leaves a worker idle at a chunk's end.
+    Airflow) forks once and never leaves a worker idle at a chunk's end. Without ``fork``
+    the batches run in this process.
     """
     import multiprocessing as mp
 

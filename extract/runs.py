@@ -231,44 +231,30 @@ def extract_chunk(
     settings: Settings, run_date: dt.date, chunk: str, *, n_process: int = 1,
     batch_size: int | None = None,
 ) -> dict[str, int]:
-    """Run spaCy over one staged chunk and stage its span tables.
+    """Run spaCy over one staged chunk and stage its span tables (what a DAG task does).
 
     ``n_process > 1`` runs spaCy in that many forked workers; ``batch_size`` defaults to
     ``nlp.DEFAULT_BATCH_SIZE``.
     """
-    from extract.nlp import DEFAULT_BATCH_SIZE, annotate_all, load_pipeline
-
-    chunk_dir = stage_dir_for(settings, run_date) / chunk
-    articles = read_arrow(chunk_dir / "articles.arrow")
-    nlp = load_pipeline(settings.model)
-    items = zip(
-        articles.column("text").to_pylist(), articles.column("article_id").to_pylist(),
-        strict=True,
-    )
-    size = batch_size or DEFAULT_BATCH_SIZE
-    if n_process > 1 and articles.num_rows:
-        # Equal tasks, two per worker at least: no worker idles on a short last batch.
-        size = min(size, -(-articles.num_rows // (2 * n_process)))
-    result = annotate_all(items, nlp, n_process=n_process, batch_size=size)
-    for name, table in result.items():
-        write_arrow(chunk_dir / f"{name}.arrow", table)
-    counts = {name: table.num_rows for name, table in result.items()}
-    log.info("chunk %s of run %s: %d articles, %s", chunk, run_date, articles.num_rows, counts)
-    return counts
+    return extract_chunks(settings, run_date, [chunk], n_process=n_process,
+                          batch_size=batch_size)[chunk]
 
 
 def extract_chunks(
     settings: Settings, run_date: dt.date, chunks: list[str], *, n_process: int = 1,
     batch_size: int | None = None,
 ) -> dict[str, dict[str, int]]:
-    """``extract_chunk`` for several chunks through one worker pool (runs without Airflow:
-    no fork per chunk, no idle worker at each chunk's end). Same batches, same output."""
+    """Run spaCy over staged chunks through one worker pool and stage each chunk's span
+    tables; return the rows per table of each chunk. With workers, each chunk is cut into
+    equal batches, two per worker at least, so no worker idles on a short last batch; a run
+    without Airflow passes all its chunks (no fork per chunk)."""
     from collections import deque
 
     from extract.nlp import DEFAULT_BATCH_SIZE, annotate_batches, load_pipeline
 
     nlp = load_pipeline(settings.model)
     stage = stage_dir_for(settings, run_date)
+    largest = batch_size or DEFAULT_BATCH_SIZE
     owners: deque[str] = deque()  # the chunk of each batch handed to the pool, in order
     sizes: dict[str, int] = {}
 
@@ -280,7 +266,7 @@ def extract_chunks(
                 articles.column("text").to_pylist(), articles.column("article_id").to_pylist(),
                 strict=True,
             ))
-            size = batch_size or DEFAULT_BATCH_SIZE
+            size = largest
             if n_process > 1 and items:
                 size = min(size, -(-len(items) // (2 * n_process)))
             if not items:
@@ -306,9 +292,8 @@ def extract_chunks(
         log.info("chunk %s of run %s: %d articles, %s", chunk, run_date, sizes.get(chunk, 0),
                  counts)
 
-    size = batch_size or DEFAULT_BATCH_SIZE
     for batch_tables in annotate_batches(batches(), nlp, n_process=n_process,
-                                         batch_size=size):
+                                         batch_size=largest):
         owner = owners.popleft()
         if current is not None and owner != current:
             flush(current)

