@@ -63,3 +63,16 @@ backfill: install
 
 clean:
 	rm -rf warehouse dbt_project/target dbt_project/logs
+
+## cluster: Airflow CeleryExecutor on PostgreSQL + Redis with WORKERS Celery workers (docs/scale-out.md)
+WORKERS ?= 2
+.PHONY: cluster cluster-down cluster-status
+cluster: install
+	$(BIN)/wirehouse cluster up --workers $(WORKERS)
+	$(BIN)/wirehouse cluster status
+
+cluster-down: install
+	$(BIN)/wirehouse cluster down
+
+cluster-status: install
+	$(BIN)/wirehouse cluster status

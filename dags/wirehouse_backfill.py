@@ -15,7 +15,11 @@ the per-day overhead of one `wirehouse_nightly` run per date:
 
 Each date ends up exactly as a nightly run of that date would leave it. A run that fails or
 is killed resumes where it stopped when triggered again with the same params.
-Every task that touches DuckDB takes the one-slot `wirehouse_duckdb` pool.
+Every task that touches DuckDB takes the one-slot `wirehouse_duckdb` pool and, on a Celery
+cluster (`wirehouse cluster up`), the `warehouse` queue served only by the worker holding the
+DuckDB file; extraction goes to the default queue any worker serves. With
+`WIREHOUSE_STAGING_URL` set, chunks and their results travel through that URL
+(`extract.staging`). LocalExecutor and `dags test` ignore queues.
 
 Params: `archive`, `from_date`, `to_date` (run dates, inclusive), `reprocess`,
 `chunk_size` (articles per chunk), `max_tasks` (mapped extract tasks at most).
@@ -30,7 +34,10 @@ import logging
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
-from extract.config import DUCKDB_POOL
+from extract.cluster import warehouse_queue
+from extract.config import DUCKDB_POOL, retry_delay
+
+WAREHOUSE = warehouse_queue()
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +66,11 @@ def _params():
     start = dt.date.fromisoformat(params["from_date"])
     end = dt.date.fromisoformat(params["to_date"])
     return current, Path(current.archive), start, end, params
+
+
+def _run_key() -> str:
+    context = get_current_context()
+    return f"{context['dag'].dag_id}/{context['run_id']}"
 
 
 def _plan(**kwargs):
@@ -93,7 +105,7 @@ def _plan(**kwargs):
     },
     default_args={
         "retries": 2,
-        "retry_delay": dt.timedelta(seconds=30),
+        "retry_delay": retry_delay(),
         "retry_exponential_backoff": True,
         "max_retry_delay": dt.timedelta(minutes=10),
         "execution_timeout": dt.timedelta(hours=12),
@@ -101,11 +113,12 @@ def _plan(**kwargs):
     },
 )
 def wirehouse_backfill():
-    @task(pool=DUCKDB_POOL)
+    @task(pool=DUCKDB_POOL, queue=WAREHOUSE)
     def plan() -> list[list[str]]:
         from extract.backfill import group_refs
+        from extract.staging import share_chunks
 
-        _, result = _plan()
+        result_settings, result = _plan()
         totals = {"seen": 0, "loaded": 0, "duplicate": 0, "rejected": 0}
         for day in result.staged:
             for key in totals:
@@ -117,34 +130,38 @@ def wirehouse_backfill():
             len(result.staged), totals["seen"], totals["loaded"], totals["duplicate"],
             totals["rejected"], result.pending_articles,
         )
-        return group_refs(result, int(get_current_context()["params"].get("max_tasks") or 32))
+        groups = group_refs(result, int(get_current_context()["params"].get("max_tasks") or 32))
+        share_chunks(result_settings, _run_key(), [ref for group in groups for ref in group])
+        return groups
 
     @task
     def extract(refs: list[str]) -> int:
         import time
 
-        from extract.backfill import extract_ref
+        from extract.staging import extract_shared
 
         settings, *_ = _params()
         started = time.monotonic()
         for i, ref in enumerate(refs, 1):
-            _, counts = extract_ref(settings, ref)
+            counts = extract_shared(settings, _run_key(), ref)
             log.info("chunk %s done (%d/%d of this task): %s", ref, i, len(refs), counts)
         log.info("%d chunks in %.1fs", len(refs), time.monotonic() - started)
         return len(refs)
 
-    @task(pool=DUCKDB_POOL, trigger_rule="none_failed")
+    @task(pool=DUCKDB_POOL, queue=WAREHOUSE, trigger_rule="none_failed")
     def load_raw(extracted: list[int]) -> int:
         from extract.backfill import load_staged, staged_plan
+        from extract.staging import collect_dates, drop_run
 
         settings, _, start, end, params = _params()
-        n = load_staged(
-            settings, staged_plan(settings, start, end, reprocess=bool(params.get("reprocess")))
-        )
+        staged = staged_plan(settings, start, end, reprocess=bool(params.get("reprocess")))
+        collect_dates(settings, _run_key(), [d.run_date for d in staged.staged])
+        n = load_staged(settings, staged)
+        drop_run(_run_key())
         log.info("loaded %d run dates into raw, one transaction each", n)
         return n
 
-    @task(pool=DUCKDB_POOL)
+    @task(pool=DUCKDB_POOL, queue=WAREHOUSE)
     def dbt_build(loaded: int) -> None:
         from extract.backfill import read_state
         from extract.build import build
@@ -157,7 +174,7 @@ def wirehouse_backfill():
         else:
             log.info("nothing new loaded: no dbt build")
 
-    @task(pool=DUCKDB_POOL)
+    @task(pool=DUCKDB_POOL, queue=WAREHOUSE)
     def publish() -> str:
         from extract.backfill import state_path
         from extract.publish import publish as publish_marts

@@ -14,7 +14,9 @@ warehouse and rebuilds the marts:
 5. **publish** – copy the marts to a read-only DuckDB file and Parquet for BI tools.
 
 The run's date is the start of its data interval. Rerunning a date gives identical tables.
-Every task that touches DuckDB takes the one-slot `wirehouse_duckdb` pool.
+Every task that touches DuckDB takes the one-slot `wirehouse_duckdb` pool and the
+`warehouse` queue (on a Celery cluster, the worker holding the DuckDB file); extraction runs
+on any worker, through `WIREHOUSE_STAGING_URL` when set (see `wirehouse_backfill`).
 Params: `archive` (directory of article files; default `$WIREHOUSE_ARCHIVE` or `data/sample`).
 """
 
@@ -27,7 +29,10 @@ import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 from airflow.timetables.trigger import CronTriggerTimetable
 
-from extract.config import DUCKDB_POOL
+from extract.cluster import warehouse_queue
+from extract.config import DUCKDB_POOL, retry_delay
+
+WAREHOUSE = warehouse_queue()
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +52,11 @@ def _run_date() -> dt.date:
     context = get_current_context()
     start = context.get("data_interval_start") or context["logical_date"]
     return start.date()
+
+
+def _run_key() -> str:
+    context = get_current_context()
+    return f"{context['dag'].dag_id}/{context['run_id']}"
 
 
 def _settings():
@@ -74,7 +84,7 @@ def _settings():
     params={"archive": Param(None, type=["null", "string"], description="archive directory")},
     default_args={
         "retries": 2,
-        "retry_delay": dt.timedelta(seconds=30),
+        "retry_delay": retry_delay(),
         "retry_exponential_backoff": True,
         "max_retry_delay": dt.timedelta(minutes=10),
         "execution_timeout": dt.timedelta(hours=2),
@@ -82,10 +92,11 @@ def _settings():
     },
 )
 def wirehouse_nightly():
-    @task(pool=DUCKDB_POOL)
+    @task(pool=DUCKDB_POOL, queue=WAREHOUSE)
     def plan() -> list[str]:
         from extract.config import late_days
         from extract.runs import plan_run
+        from extract.staging import share_chunks
         from extract.warehouse import connect, ensure_schema
 
         settings, archive = _settings()
@@ -98,27 +109,33 @@ def wirehouse_nightly():
             result.run_date, archive, counts["seen"], counts["loaded"],
             counts["duplicate"], counts["rejected"],
         )
+        day = result.run_date.isoformat()
+        share_chunks(settings, _run_key(), [f"{day}/{c}" for c in result.chunks])
         return result.chunks
 
     @task
-    def extract(chunk: str) -> dict[str, int]:
+    def extract(chunk: str) -> dict[str, int] | None:
         import os
 
-        from extract.runs import extract_chunk
+        from extract.staging import extract_shared
 
         settings, _ = _settings()
         n_process = int(os.environ.get("WIREHOUSE_N_PROCESS", "1"))
-        return extract_chunk(settings, _run_date(), chunk, n_process=n_process)
+        ref = f"{_run_date().isoformat()}/{chunk}"
+        return extract_shared(settings, _run_key(), ref, n_process=n_process)
 
     # An empty day maps no extract task; still record its files and rebuild.
-    @task(pool=DUCKDB_POOL, trigger_rule="none_failed")
-    def load_raw(extracted: list[dict[str, int]]) -> dict[str, int]:
+    @task(pool=DUCKDB_POOL, queue=WAREHOUSE, trigger_rule="none_failed")
+    def load_raw(extracted: list[dict[str, int] | None]) -> dict[str, int]:
         from extract.runs import load_run
+        from extract.staging import collect_dates, drop_run
         from extract.warehouse import connect
 
         settings, _ = _settings()
+        collect_dates(settings, _run_key(), [_run_date()])
         with connect(settings.db_path) as con:
             counts = load_run(settings, _run_date(), con)
+        drop_run(_run_key())
         log.info(
             "loaded into raw in one transaction: %d files recorded, %d articles loaded, "
             "%d files rejected; spans %s",
@@ -127,14 +144,14 @@ def wirehouse_nightly():
         )
         return counts
 
-    @task(pool=DUCKDB_POOL)
+    @task(pool=DUCKDB_POOL, queue=WAREHOUSE)
     def dbt_build(loaded: dict[str, int]) -> None:
         from extract.build import build
 
         settings, _ = _settings()
         build(settings, [_run_date()])
 
-    @task(pool=DUCKDB_POOL)
+    @task(pool=DUCKDB_POOL, queue=WAREHOUSE)
     def publish() -> str:
         from extract.publish import publish as publish_marts
         from extract.warehouse import connect

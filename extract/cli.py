@@ -114,6 +114,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     if args.to < args.from_:
         print(f"wirehouse: --to {args.to} is before --from {args.from_}", file=sys.stderr)
         return 2
+    if args.cluster:
+        return _backfill_on_cluster(args, current)
     if args.airflow:
         from extract.airflow_env import airflow, init_airflow
 
@@ -161,6 +163,73 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         f"in {result.seconds:.1f}s"
     )
     return 0
+
+
+def _backfill_on_cluster(args: argparse.Namespace, current) -> int:
+    """Trigger wirehouse_backfill on the cluster ``wirehouse cluster up`` started; wait."""
+    from extract.cluster import load_config
+    from extract.cluster_run import trigger, wait
+
+    cfg = load_config(current)
+    if cfg is None or not cfg.processes:
+        print("wirehouse: no cluster is up for this WIREHOUSE_HOME: `wirehouse cluster up` "
+              "first", file=sys.stderr)
+        return 1
+    conf = {
+        "archive": str(current.archive), "from_date": args.from_.isoformat(),
+        "to_date": args.to.isoformat(), "reprocess": args.reprocess,
+        "chunk_size": args.chunk_size,
+    }
+    if args.max_tasks:
+        conf["max_tasks"] = args.max_tasks
+    run_id = trigger(current, cfg, "wirehouse_backfill", conf)
+    print(f"wirehouse: backfill {args.from_}..{args.to} triggered on the cluster as {run_id} "
+          f"(UI: {cfg.api_url})", flush=True)
+    state = wait(cfg, "wirehouse_backfill", run_id, progress=not args.no_progress)
+    if state.state != "success":
+        print(f"wirehouse: backfill run {run_id} {state.state} ({state.tasks}); rerun the same "
+              "command to resume", file=sys.stderr)
+        return 1
+    print(f"wirehouse: backfill done and published ({state.extract_total} extract tasks)")
+    return 0
+
+
+def cmd_cluster(args: argparse.Namespace) -> int:
+    """``wirehouse cluster up --workers N | down | status [--json]``."""
+    import json
+
+    from extract import cluster
+
+    current = settings()
+    if args.action == "up":
+        _use_archive(args.archive)
+        current = settings()
+        cfg = cluster.up(current, args.workers, paused=args.paused)
+        print(f"wirehouse: cluster up: {len(cfg.workers)} workers, api-server {cfg.api_url}, "
+              f"metadata DB {cfg.metadata_url}, broker {cfg.broker_url}"
+              f" (logs in {current.home / 'cluster' / 'logs'})")
+        return 0
+    if args.action == "down":
+        stopped = cluster.down(current)
+        print(f"wirehouse: cluster down ({', '.join(stopped) or 'nothing was running'})")
+        return 0
+    report = cluster.status(current)
+    if args.json:
+        print(json.dumps(report, indent=1))
+        return 0 if report["up"] else 1
+    if not report["components"]:
+        print("wirehouse: no cluster started for this WIREHOUSE_HOME")
+        return 1
+    for name, comp in report["components"].items():
+        extra = f" queues={comp['queues']} log_port={comp['log_port']}" if "queues" in comp else ""
+        print(f"{name:14} pid {comp['pid']:>7} {'up' if comp['alive'] else 'DOWN'}{extra}")
+    for host, counts in report["workers"].items():
+        print(f"{host}: " + ", ".join(f"{t} {n}" for t, n in counts.items()))
+    for run in report.get("dag_runs", []):
+        print(f"{run['dag_id']} {run['run_id']}: {run['state']}")
+    if "error" in report:
+        print(report["error"], file=sys.stderr)
+    return 0 if report["up"] else 1
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
@@ -280,9 +349,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chunk-size", type=int, default=200, help="articles per chunk")
     p.add_argument("--airflow", action="store_true",
                    help="run the wirehouse_backfill DAG (airflow dags test) instead")
+    p.add_argument("--cluster", action="store_true",
+                   help="trigger the wirehouse_backfill DAG on the `wirehouse cluster` and wait")
+    p.add_argument("--max-tasks", type=int, default=0,
+                   help="with --cluster: mapped extract tasks at most (default: the DAG's 32)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("-v", "--verbose", action="store_true", help="log every step")
     p.set_defaults(func=cmd_backfill)
+
+    p = sub.add_parser("cluster", help="Airflow with CeleryExecutor: PostgreSQL, Redis, "
+                       "N workers (docs/scale-out.md)")
+    p.add_argument("action", choices=["up", "down", "status"])
+    p.add_argument("--workers", type=int, default=2, help="Celery workers (up; default 2)")
+    p.add_argument("--archive", help="default archive of the DAGs (up)")
+    p.add_argument("--paused", action="store_true",
+                   help="up: DAGs paused at creation (no scheduled nightly run; a triggered "
+                   "backfill unpauses its DAG)")
+    p.add_argument("--json", action="store_true", help="status as JSON")
+    p.set_defaults(func=cmd_cluster)
 
     sub.add_parser("rebuild", help="rebuild every mart from the raw tables (full refresh), "
                    "then publish").set_defaults(func=cmd_rebuild)

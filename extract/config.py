@@ -6,6 +6,7 @@ the DuckDB file, the published read-only copy, staged Arrow files and the Airflo
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,11 @@ DUCKDB_POOL = "wirehouse_duckdb"
 # A nightly run takes late files dated up to this many days before its date; older
 # unclaimed files wait for a backfill (so a fresh install does not swallow an archive).
 DEFAULT_LATE_DAYS = 30
+
+
+def retry_delay() -> dt.timedelta:
+    """The DAGs' first retry delay (doubling after); the cluster tests shorten it."""
+    return dt.timedelta(seconds=float(os.environ.get("WIREHOUSE_RETRY_DELAY_S", "30")))
 
 
 def late_days() -> int:

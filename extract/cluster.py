@@ -1,0 +1,431 @@
+"""``wirehouse cluster``: Airflow with the CeleryExecutor on PostgreSQL + Redis, N workers.
+
+One machine plays every role here (the tests and the benchmark run it that way); on several
+machines each runs the same commands with the same settings (docs/scale-out.md). The roles:
+
+- metadata DB: a PostgreSQL database of its own (``WIREHOUSE_AIRFLOW_DB``, created if
+  missing), also the Celery result backend (``db+postgresql``);
+- broker: Redis (``WIREHOUSE_BROKER_URL``), every key under ``WIREHOUSE_BROKER_PREFIX`` so
+  several clusters can share one Redis;
+- scheduler, dag-processor, api-server (``WIREHOUSE_API_PORT``), all sharing one
+  ``jwt_secret`` (made at ``up``, kept in ``cluster.json``);
+- Celery workers ``w1..wN``, each with its own ``-H`` name, log-server port and (when staging
+  is remote) its own scratch home: ``w1`` serves the default queue and the ``warehouse``
+  queue and holds the DuckDB file; the others serve the default queue (extraction) only.
+
+Every address comes from settings whose defaults are loopback; every server binds
+``WIREHOUSE_BIND_HOST`` (default 127.0.0.1). ``up`` records what it started in
+``$WIREHOUSE_HOME/cluster/cluster.json``; ``down`` and ``status`` read it back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from extract.config import DUCKDB_POOL, Settings
+
+WAREHOUSE_QUEUE_ENV = "WIREHOUSE_WAREHOUSE_QUEUE"
+WORKER_NAME_ENV = "WIREHOUSE_WORKER_NAME"
+DAG_IDS = ("wirehouse_backfill", "wirehouse_nightly")
+
+
+def warehouse_queue() -> str:
+    """The Celery queue of every task that writes DuckDB (read by the DAGs at parse time)."""
+    return os.environ.get(WAREHOUSE_QUEUE_ENV, "warehouse")
+
+
+def worker_hostname() -> str:
+    """``[core] hostname_callable`` of the cluster: a worker's ``-H`` name (so two workers on
+    one machine are told apart in ``task_instance.hostname``), else the machine's name."""
+    return os.environ.get(WORKER_NAME_ENV) or socket.getfqdn()
+
+
+@dataclass
+class ClusterConfig:
+    """Where the cluster's parts live; ``from_env`` gives the loopback defaults."""
+
+    pg_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432"
+    db_name: str = "wirehouse_airflow"
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    key_prefix: str = "wirehouse:"
+    bind_host: str = "127.0.0.1"
+    api_port: int = 8080
+    log_port: int = 8793  # worker i serves its logs on log_port + i - 1
+    default_queue: str = "default"
+    warehouse_queue: str = "warehouse"
+    staging_url: str | None = None
+    paused: bool = False  # DAGs paused at creation (no scheduled nightly; triggers unpause)
+    jwt_secret: str = ""
+    processes: dict[str, dict] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> ClusterConfig:
+        env = os.environ
+        base = cls()
+        return cls(
+            pg_url=env.get("WIREHOUSE_PG_URL", base.pg_url),
+            db_name=env.get("WIREHOUSE_AIRFLOW_DB", base.db_name),
+            broker_url=env.get("WIREHOUSE_BROKER_URL", base.broker_url),
+            key_prefix=env.get("WIREHOUSE_BROKER_PREFIX", base.key_prefix),
+            bind_host=env.get("WIREHOUSE_BIND_HOST", base.bind_host),
+            api_port=int(env.get("WIREHOUSE_API_PORT", base.api_port)),
+            log_port=int(env.get("WIREHOUSE_LOG_PORT", base.log_port)),
+            default_queue=env.get("WIREHOUSE_DEFAULT_QUEUE", base.default_queue),
+            warehouse_queue=env.get(WAREHOUSE_QUEUE_ENV, base.warehouse_queue),
+            staging_url=env.get("WIREHOUSE_STAGING_URL") or None,
+        )
+
+    @property
+    def metadata_url(self) -> str:
+        return f"{self.pg_url.rstrip('/')}/{self.db_name}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.bind_host}:{self.api_port}"
+
+    @property
+    def workers(self) -> list[str]:
+        return sorted((n for n in self.processes if n.startswith("w")), key=lambda n: int(n[1:]))
+
+
+def state_file(settings: Settings) -> Path:
+    return settings.home / "cluster" / "cluster.json"
+
+
+def load_config(settings: Settings) -> ClusterConfig | None:
+    path = state_file(settings)
+    if not path.exists():
+        return None
+    return ClusterConfig(**json.loads(path.read_text()))
+
+
+def _save(settings: Settings, cfg: ClusterConfig) -> None:
+    path = state_file(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(cfg), indent=1))
+    tmp.replace(path)
+
+
+def worker_home(settings: Settings, cfg: ClusterConfig, name: str) -> Path:
+    """w1 holds the warehouse; with remote staging the others get a scratch home of their
+    own, as on a machine of their own (they never see the DuckDB file)."""
+    if name == "w1" or not cfg.staging_url:
+        return settings.home
+    return settings.home / "cluster" / "workers" / name
+
+
+def cluster_environ(
+    settings: Settings, cfg: ClusterConfig, worker: str | None = None, n_workers: int = 1
+) -> dict[str, str]:
+    """The environment of every cluster process (``worker``: that worker's own parts)."""
+    from extract.airflow_env import airflow_environ
+
+    env = airflow_environ(settings)
+    db = cfg.metadata_url
+    env.update({
+        "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": db,
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": db,
+        "AIRFLOW__CELERY__BROKER_URL": cfg.broker_url,
+        "AIRFLOW__CELERY__RESULT_BACKEND": f"db+{db}",
+        "AIRFLOW__CELERY__WORKER_CONCURRENCY": "1",  # one spaCy process per worker
+        "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__GLOBAL_KEYPREFIX": cfg.key_prefix,
+        # A task may run for hours (execution_timeout 12 h): no redelivery before that.
+        "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT": "86400",
+        "AIRFLOW__OPERATORS__DEFAULT_QUEUE": cfg.default_queue,
+        WAREHOUSE_QUEUE_ENV: cfg.warehouse_queue,
+        "AIRFLOW__API_AUTH__JWT_SECRET": cfg.jwt_secret,
+        "AIRFLOW__API__SECRET_KEY": cfg.jwt_secret,
+        "AIRFLOW__API__HOST": cfg.bind_host,
+        "AIRFLOW__API__PORT": str(cfg.api_port),
+        "AIRFLOW__API__BASE_URL": cfg.api_url,
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{cfg.api_url}/execution/",
+        "AIRFLOW__CORE__HOSTNAME_CALLABLE": "extract.cluster.worker_hostname",
+        # Enough running tasks to keep every worker fed, with one queued behind each.
+        "AIRFLOW__CORE__PARALLELISM": str(max(4, 2 * n_workers + 2)),
+        "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": str(max(2, 2 * n_workers)),
+        "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "30",
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": str(cfg.paused),
+    })
+    if cfg.staging_url:
+        env["WIREHOUSE_STAGING_URL"] = cfg.staging_url
+    if worker is not None:
+        index = int(worker[1:])
+        env[WORKER_NAME_ENV] = f"{worker}@{socket.gethostname()}"
+        env["AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT"] = str(cfg.log_port + index - 1)
+        env["WIREHOUSE_HOME"] = str(worker_home(settings, cfg, worker))
+        # Per-worker overrides, e.g. WIREHOUSE_W2_PAUSE_AT for the crash test.
+        prefix = f"WIREHOUSE_{worker.upper()}_"
+        for key, value in os.environ.items():
+            if key.startswith(prefix):
+                env["WIREHOUSE_" + key[len(prefix):]] = value
+    return env
+
+
+# -- the metadata database ------------------------------------------------------------------
+
+
+def _pg_connect(cfg: ClusterConfig, db: str | None = None):
+    import psycopg
+
+    server = cfg.pg_url.rstrip("/").replace("postgresql+psycopg://", "postgresql://")
+    url = f"{server}/{db or cfg.db_name}"
+    return psycopg.connect(url, autocommit=True, connect_timeout=10)
+
+
+def ensure_database(cfg: ClusterConfig) -> bool:
+    """Create the metadata database if missing; True if it was created."""
+    from psycopg import sql
+
+    with _pg_connect(cfg, "postgres") as con:
+        exists = con.execute(
+            "select 1 from pg_database where datname = %s", [cfg.db_name]
+        ).fetchone()
+        if exists:
+            return False
+        con.execute(sql.SQL("create database {}").format(sql.Identifier(cfg.db_name)))
+        return True
+
+
+def drop_database(cfg: ClusterConfig) -> None:
+    from psycopg import sql
+
+    with _pg_connect(cfg, "postgres") as con:
+        con.execute(
+            sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(cfg.db_name))
+        )
+
+
+def query(cfg: ClusterConfig, statement: str, params: list | None = None) -> list[tuple]:
+    with _pg_connect(cfg) as con:
+        return con.execute(statement, params or []).fetchall()
+
+
+def worker_task_counts(cfg: ClusterConfig, dag_id: str | None = None) -> dict[str, dict]:
+    """Per worker hostname, how many task tries of each task it ran (every try that reached
+    a worker: the current ones in ``task_instance``, earlier ones in its history)."""
+    where = "hostname is not null and hostname <> ''"
+    params: list = []
+    if dag_id:
+        where += " and dag_id = %s"
+        params = [dag_id]
+    rows = query(
+        cfg,
+        "select hostname, task_id, count(*) from ("
+        f" select hostname, task_id, dag_id from task_instance where {where}"
+        " union all"
+        f" select hostname, task_id, dag_id from task_instance_history where {where}"
+        ") as tries group by hostname, task_id order by hostname, task_id",
+        params * 2,
+    )
+    out: dict[str, dict] = {}
+    for hostname, task_id, n in rows:
+        out.setdefault(hostname, {})[task_id] = int(n)
+    return out
+
+
+# -- processes ------------------------------------------------------------------------------
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie (our own child, not yet reaped) is not alive
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _start(settings: Settings, name: str, args: list[str], env: dict[str, str]) -> dict:
+    from extract.airflow_env import airflow_bin
+
+    logs = settings.home / "cluster" / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log_path = logs / f"{name}.log"
+    with open(log_path, "ab") as out:
+        # A session of its own: `down` (or a crash test) signals the whole process group.
+        proc = subprocess.Popen(
+            [airflow_bin(), *args], env=env, stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+    return {"pid": proc.pid, "log": str(log_path), "args": args}
+
+
+def _wait(what: str, check, timeout: float, procs: dict[str, dict]) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        dead = [n for n, p in procs.items() if not _alive(p["pid"])]
+        if dead:
+            raise RuntimeError(
+                f"cluster: {', '.join(dead)} exited while waiting for {what}; see "
+                + ", ".join(procs[n]["log"] for n in dead)
+            )
+        time.sleep(0.5)
+    raise TimeoutError(f"cluster: {what} not ready after {timeout:.0f}s")
+
+
+def _api_healthy(cfg: ClusterConfig) -> bool:
+    try:
+        with urllib.request.urlopen(f"{cfg.api_url}/api/v2/monitor/health", timeout=2) as r:
+            return r.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _log_has(path: str, text: str) -> bool:
+    try:
+        return text in Path(path).read_text(errors="replace")
+    except OSError:
+        return False
+
+
+def _dags_parsed(cfg: ClusterConfig) -> bool:
+    try:
+        rows = query(cfg, "select count(*) from dag where dag_id = any(%s)", [list(DAG_IDS)])
+    except Exception:  # noqa: BLE001 - the table appears with the first parse
+        return False
+    return rows[0][0] == len(DAG_IDS)
+
+
+def up(
+    settings: Settings, workers: int, *, paused: bool = False, timeout: float = 240.0
+) -> ClusterConfig:
+    """Create/migrate the metadata DB, start every component, wait until all are ready."""
+    from extract.airflow_env import airflow_bin
+
+    if workers < 1:
+        raise ValueError("--workers must be at least 1")
+    old = load_config(settings)
+    if old and any(_alive(p["pid"]) for p in old.processes.values()):
+        raise RuntimeError(f"a cluster is already up for {settings.home}: `wirehouse cluster "
+                           "down` first")
+    cfg = ClusterConfig.from_env()
+    cfg.jwt_secret = secrets.token_urlsafe(32)
+    cfg.paused = paused
+    settings.airflow_home.mkdir(parents=True, exist_ok=True)
+    ensure_database(cfg)
+    env = cluster_environ(settings, cfg, n_workers=workers)
+    logs = settings.home / "cluster" / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    with open(logs / "migrate.log", "ab") as out:
+        for args in (["db", "migrate"],
+                     ["pools", "set", DUCKDB_POOL, "1", "one writer for the DuckDB warehouse"]):
+            subprocess.run([airflow_bin(), *args], env=env, check=True, stdout=out,
+                           stderr=subprocess.STDOUT)
+    procs: dict[str, dict] = {}
+    procs["scheduler"] = _start(settings, "scheduler", ["scheduler", "--skip-serve-logs"], env)
+    procs["dag-processor"] = _start(settings, "dag-processor", ["dag-processor"], env)
+    procs["api-server"] = _start(
+        settings, "api-server",
+        ["api-server", "--host", cfg.bind_host, "--port", str(cfg.api_port), "--workers", "1"],
+        env,
+    )
+    for i in range(1, workers + 1):
+        name = f"w{i}"
+        wenv = cluster_environ(settings, cfg, worker=name, n_workers=workers)
+        Path(wenv["WIREHOUSE_HOME"]).mkdir(parents=True, exist_ok=True)
+        queues = cfg.default_queue + ("," + cfg.warehouse_queue if i == 1 else "")
+        procs[name] = _start(
+            settings, name,
+            ["celery", "worker", "-H", wenv[WORKER_NAME_ENV], "-q", queues, "-c", "1",
+             "--without-mingle", "--without-gossip"],
+            wenv,
+        )
+        procs[name]["queues"] = queues
+        procs[name]["log_port"] = cfg.log_port + i - 1
+        procs[name]["home"] = wenv["WIREHOUSE_HOME"]
+    cfg.processes = procs
+    _save(settings, cfg)
+    try:
+        _wait("api-server", lambda: _api_healthy(cfg), timeout, procs)
+        for name in cfg.workers:
+            _wait(f"worker {name}", lambda n=name: _log_has(procs[n]["log"], " ready."),
+                  timeout, procs)
+        _wait("DAG parsing", lambda: _dags_parsed(cfg), timeout, procs)
+    except Exception:
+        down(settings)
+        raise
+    return cfg
+
+
+def down(settings: Settings, *, timeout: float = 30.0) -> list[str]:
+    """Stop every process ``up`` started (TERM to each group, KILL after ``timeout``)."""
+    cfg = load_config(settings)
+    if cfg is None:
+        return []
+    stopped = []
+    # Workers first, so no task starts while the scheduler goes away.
+    order = [*cfg.workers, "api-server", "dag-processor", "scheduler"]
+    for name in order:
+        proc = cfg.processes.get(name)
+        if proc and _alive(proc["pid"]):
+            try:
+                os.killpg(proc["pid"], signal.SIGTERM)
+                stopped.append(name)
+            except ProcessLookupError:
+                pass
+    deadline = time.monotonic() + timeout
+    for name in order:
+        proc = cfg.processes.get(name)
+        if not proc:
+            continue
+        while _alive(proc["pid"]) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        try:
+            os.killpg(proc["pid"], signal.SIGKILL)  # stragglers of the group
+        except (ProcessLookupError, PermissionError):
+            pass
+    cfg.processes = {}
+    _save(settings, cfg)
+    return stopped
+
+
+def status(settings: Settings) -> dict:
+    """Components (alive or not), the per-worker task counts and the latest DAG runs."""
+    cfg = load_config(settings)
+    if cfg is None or not cfg.processes:
+        return {"up": False, "workers": {}, "components": {}}
+    components = {
+        name: {"pid": p["pid"], "alive": _alive(p["pid"]), "log": p["log"],
+               **{k: p[k] for k in ("queues", "log_port", "home") if k in p}}
+        for name, p in cfg.processes.items()
+    }
+    out: dict = {
+        "up": all(c["alive"] for c in components.values()),
+        "api_url": cfg.api_url,
+        "metadata_db": cfg.metadata_url,
+        "broker": cfg.broker_url,
+        "staging_url": cfg.staging_url,
+        "components": components,
+        "workers": {},
+        "dag_runs": [],
+    }
+    try:
+        out["workers"] = worker_task_counts(cfg)
+        out["dag_runs"] = [
+            {"dag_id": d, "run_id": r, "state": s}
+            for d, r, s in query(
+                cfg, "select dag_id, run_id, state from dag_run order by id desc limit 5"
+            )
+        ]
+    except Exception as exc:  # noqa: BLE001 - status still reports the processes
+        out["error"] = f"metadata DB: {exc}"
+    return out
