@@ -258,13 +258,14 @@ def _start(settings: Settings, name: str, args: list[str], env: dict[str, str]) 
     logs = settings.home / "cluster" / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     log_path = logs / f"{name}.log"
+    offset = log_path.stat().st_size if log_path.exists() else 0
     with open(log_path, "ab") as out:
         # A session of its own: `down` (or a crash test) signals the whole process group.
         proc = subprocess.Popen(
             [airflow_bin(), *args], env=env, stdout=out, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )
-    return {"pid": proc.pid, "log": str(log_path), "args": args}
+    return {"pid": proc.pid, "log": str(log_path), "log_offset": offset, "args": args}
 
 
 def _wait(what: str, check, timeout: float, procs: dict[str, dict]) -> None:
@@ -287,13 +288,6 @@ def _api_healthy(cfg: ClusterConfig) -> bool:
         with urllib.request.urlopen(f"{cfg.api_url}/api/v2/monitor/health", timeout=2) as r:
             return r.status == 200
     except (urllib.error.URLError, OSError):
-        return False
-
-
-def _log_has(path: str, text: str) -> bool:
-    try:
-        return text in Path(path).read_text(errors="replace")
-    except OSError:
         return False
 
 
@@ -338,32 +332,60 @@ def up(
         ["api-server", "--host", cfg.bind_host, "--port", str(cfg.api_port), "--workers", "1"],
         env,
     )
-    for i in range(1, workers + 1):
-        name = f"w{i}"
-        wenv = cluster_environ(settings, cfg, worker=name, n_workers=workers)
-        Path(wenv["WIREHOUSE_HOME"]).mkdir(parents=True, exist_ok=True)
-        queues = cfg.default_queue + ("," + cfg.warehouse_queue if i == 1 else "")
-        procs[name] = _start(
-            settings, name,
-            ["celery", "worker", "-H", wenv[WORKER_NAME_ENV], "-q", queues, "-c", "1",
-             "--without-mingle", "--without-gossip"],
-            wenv,
-        )
-        procs[name]["queues"] = queues
-        procs[name]["log_port"] = cfg.log_port + i - 1
-        procs[name]["home"] = wenv["WIREHOUSE_HOME"]
     cfg.processes = procs
-    _save(settings, cfg)
+    for i in range(1, workers + 1):
+        start_worker(settings, cfg, i, workers)
     try:
         _wait("api-server", lambda: _api_healthy(cfg), timeout, procs)
         for name in cfg.workers:
-            _wait(f"worker {name}", lambda n=name: _log_has(procs[n]["log"], " ready."),
-                  timeout, procs)
+            wait_worker_ready(cfg, name, timeout)
         _wait("DAG parsing", lambda: _dags_parsed(cfg), timeout, procs)
     except Exception:
         down(settings)
         raise
     return cfg
+
+
+def start_worker(settings: Settings, cfg: ClusterConfig, index: int, n_workers: int) -> dict:
+    """Start Celery worker ``w<index>`` (w1 also serves the warehouse queue) and record it."""
+    name = f"w{index}"
+    env = cluster_environ(settings, cfg, worker=name, n_workers=n_workers)
+    Path(env["WIREHOUSE_HOME"]).mkdir(parents=True, exist_ok=True)
+    queues = cfg.default_queue + ("," + cfg.warehouse_queue if index == 1 else "")
+    proc = _start(
+        settings, name,
+        ["celery", "worker", "-H", env[WORKER_NAME_ENV], "-q", queues, "-c", "1",
+         "--without-mingle", "--without-gossip"],
+        env,
+    )
+    proc.update(queues=queues, log_port=cfg.log_port + index - 1, home=env["WIREHOUSE_HOME"],
+                hostname=env[WORKER_NAME_ENV])
+    cfg.processes[name] = proc
+    _save(settings, cfg)
+    return proc
+
+
+def wait_worker_ready(cfg: ClusterConfig, name: str, timeout: float = 240.0) -> None:
+    proc = cfg.processes[name]
+    log_path = Path(proc["log"])
+    offset = proc.get("log_offset", 0)
+    _wait(f"worker {name}", lambda: " ready." in log_path.read_text(errors="replace")[offset:],
+          timeout, {name: proc})
+
+
+def stop(settings: Settings, cfg: ClusterConfig, name: str, sig: int = signal.SIGTERM,
+         timeout: float = 30.0) -> None:
+    """Signal one component's process group (SIGKILL: as if its machine died) and wait."""
+    pid = cfg.processes[name]["pid"]
+    try:
+        os.killpg(pid, sig)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if _alive(pid):
+        os.killpg(pid, signal.SIGKILL)
 
 
 def down(settings: Settings, *, timeout: float = 30.0) -> list[str]:
@@ -405,7 +427,7 @@ def status(settings: Settings) -> dict:
         return {"up": False, "workers": {}, "components": {}}
     components = {
         name: {"pid": p["pid"], "alive": _alive(p["pid"]), "log": p["log"],
-               **{k: p[k] for k in ("queues", "log_port", "home") if k in p}}
+               **{k: p[k] for k in ("queues", "log_port", "home", "hostname") if k in p}}
         for name, p in cfg.processes.items()
     }
     out: dict = {

@@ -56,6 +56,7 @@ class SharedStaging:
         # Upload under a temporary name, then move: a reader never sees half a file
         # (a move on S3 is copy + delete, still never a partial object).
         remote = self._remote(ref, name)
+        self.fs.makedirs(remote.rsplit("/", 1)[0], exist_ok=True)  # local dirs; no-op on S3
         self.fs.put_file(str(local), remote + ".part")
         self.fs.mv(remote + ".part", remote)
 

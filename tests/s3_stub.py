@@ -1,0 +1,40 @@
+"""An S3 API on loopback for tests: moto's server, standing in for S3/MinIO."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def s3_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Start moto's S3 server on a free loopback port; yield a fresh ``s3://bucket/prefix``.
+    The ``AWS_*`` variables (inherited by the processes a test starts) point at it."""
+    import fsspec
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "wirehouse-test", "AWS_SECRET_ACCESS_KEY": "wirehouse-test",
+        "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+    }.items():
+        monkeypatch.setenv(key, value)
+    bucket = f"wirehouse-{uuid.uuid4().hex[:8]}"
+    try:
+        fs, _ = fsspec.core.url_to_fs(f"s3://{bucket}")
+        fs.mkdir(bucket)
+        yield f"s3://{bucket}/staging"
+    finally:
+        server.stop()
