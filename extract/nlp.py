@@ -16,7 +16,7 @@ import pyarrow as pa
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract import tables
+from extract import sections, tables
 
 if not Doc.has_extension("wirehouse_rows"):
     Doc.set_extension("wirehouse_rows", default=None)
@@ -197,8 +197,8 @@ def _batch_tables(nlp: Language, items: list[tuple[str, str]], batch_size: int
                   ) -> dict[str, pa.Table]:
     """One batch of ``(text, article_id)`` through spaCy, flattened to Arrow tables."""
     out = {name: Columns(schema) for name, schema in tables.ARTICLE_TABLES.items()}
-    for doc, article_id in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
-        for name, rows in doc._.wirehouse_rows.items():
+    for article_id, doc_rows in sections.doc_rows(nlp, items, batch_size):
+        for name, rows in doc_rows.items():
             for row in rows:
                 out[name].append(article_id=article_id, **row)
     return {name: cols.to_arrow() for name, cols in out.items()}
@@ -267,10 +267,8 @@ def annotate(
     if n_process > 1 and "fork" not in mp.get_all_start_methods():
         out = {name: Columns(schema) for name, schema in tables.ARTICLE_TABLES.items()}
         pending = 0
-        for doc, article_id in nlp.pipe(
-            items, as_tuples=True, n_process=n_process, batch_size=batch_size
-        ):
-            for name, rows in doc._.wirehouse_rows.items():
+        for article_id, doc_rows in sections.doc_rows(nlp, items, batch_size, n_process):
+            for name, rows in doc_rows.items():
                 for row in rows:
                     out[name].append(article_id=article_id, **row)
             pending += 1

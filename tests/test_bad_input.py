@@ -15,6 +15,7 @@ from extract import runs
 from extract.manifest import list_candidates
 from extract.reader import MAX_TEXT_CHARS, Article, parse_article
 from extract.warehouse import connect
+from tests.long_texts import long_text
 
 RUN = dt.date(2019, 3, 5)
 NASTY_NAME = "x'; drop table raw.articles; -- \"quoted\" $1 ?.txt"
@@ -43,7 +44,12 @@ CASES: dict[str, tuple[bytes, str, str | None]] = {
                 "loaded", None),
     "crlf.txt": (b"date 2019-03-05\r\nA Windows story about Chile.\r\nSecond line.\r\n",
                  "loaded", None),
-    "one_mb_line.txt": (b"date 2019-03-05 " + b"word " * 210_000, "rejected", "too_long"),
+    # over the text limit (5 MiB of characters) but under the file limit (20 MB)
+    "five_mb_line.txt": (b"date 2019-03-05 " + b"word " * (MAX_TEXT_CHARS // 5 + 10),
+                         "rejected", "too_long"),
+    # over one section (extract/sections.py): parsed in sections, loaded, built, published
+    "long_report.txt": (b"date 2019-03-05\n" + long_text(260_000, paragraphs=True).encode(),
+                        "loaded", None),
     "story_a.txt": (b"date 2019-03-05\nThe same story about Brazil under two names.",
                     "loaded", None),
     "story_b.txt": (b"date 2019-03-05\nThe same story  about Brazil\nunder two names.\n",
@@ -145,7 +151,7 @@ def test_counts_reconcile_and_the_run_goes_on(result) -> None:
     n_loaded = statuses.count("loaded")
     assert len(files) == n_loaded + statuses.count("duplicate") + statuses.count("rejected")
     assert result["rejects"] == statuses.count("rejected")
-    assert len(result["articles"]) == n_loaded == result["counts"]["articles"] == 4
+    assert len(result["articles"]) == n_loaded == result["counts"]["articles"] == 5
     # Every article-like entry of the archive is accounted for, except the one dated 2090
     # (it waits for its own run) and the files inside the folder named like an article.
     listed = {c.path for c in list_candidates(result["archive"], dt.date.max)}
