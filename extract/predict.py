@@ -82,9 +82,11 @@ def read_predictions(con, names: dict[str, str], records: list[dict[str, Any]]):
     mentions: dict[str, list] = {}
     for row in _rows(
         con,
-        f"select m.article_id, m.start_char, m.end_char, m.mention_text, a.actor_name, "
+        # Agents and things have no actor (dim_actors holds canonical actors only).
+        f"select m.article_id, m.start_char, m.end_char, m.mention_text, "
+        f"coalesce(a.actor_name, m.mention_text) as actor_name, "
         f"m.country_iso3, {sector} as sector from marts.fct_actor_mentions as m "
-        f"join marts.dim_actors as a using (actor_id) order by m.start_char",
+        f"left join marts.dim_actors as a on m.actor_id = a.actor_id order by m.start_char",
     ):
         mentions.setdefault(row["article_id"], []).append(row)
     relations: dict[str, list] = {}

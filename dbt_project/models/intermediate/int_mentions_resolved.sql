@@ -1,9 +1,27 @@
--- Each actor mention (NER entity or NOMINAL role phrase from extract/actors.py) coded from
--- the article's own words and resolved to one canonical actor.
--- Country: the iso3 of the alias its country cue normalises to. Sector, first that applies:
--- the role's sector; a mention that is itself the country word is 'CVL' for a demonym,
--- else 'GOV'; a person is 'GOV'. Actors: country words are the country, people are their
--- fullest name in the article, everything else its normalised text.
+-- Each actor mention (NER entity or NOMINAL role phrase from extract/actors.py) resolved to
+-- one canonical actor, or coded as a generic agent, with the country and sector of its day.
+--
+-- Kind of mention (mention_kind):
+--   country  the mention is a country word ("Iran", "Iranian", "Tehran");
+--   named    a person or body: resolved to a KB actor (kb_actor_aliases, on the name key of
+--            its within-article canonical name, else of its own text), else keyed by the
+--            normalised full name (people: the fullest name in the article, extract/actors.py);
+--   agent    a generic role or group ("officials", "the government", "Kurds", a NORP that is
+--            no country word, an entity whose whole name is a role word): no actor_id; one
+--            agent_id per country x sector (dim_agents);
+--   thing    equipment ("missile"): coded like an agent, but neither an actor nor an agent.
+-- A name form that several KB actors share resolves only when the roles valid on the
+-- article's date leave one of them; two people sharing a surname are never merged.
+--
+-- Country and sector of a named mention, first that applies (docs: README "Actors"):
+--   1. an explicit cue inside the mention's own phrase ("Ukrainian President Petro
+--      Poroshenko"), or in another mention of the same actor in the same article;
+--   2. the KB role valid on the article's date (a KB actor with only international roles
+--      has no country);
+--   3. the article's context cue (apposition, same sentence, ...: extract/actors.py);
+--   4. the KB role nearest in time (the dictionaries stop in 2014: a prior, not the truth);
+--   5. sector only: a person is GOV; the head word's sector in the agent dictionary.
+-- Agents and things take the article's cue and their role's sector (today's text rules).
 {{
     config(
         materialized='incremental',
@@ -20,6 +38,10 @@ cues as (
     {{ changed_articles_filter() }}
 ),
 
+articles as (
+    select * from {{ ref('stg_news__articles') }}
+),
+
 aliases as (
     select * from {{ ref('country_aliases') }}
 ),
@@ -32,82 +54,275 @@ countries as (
     select * from {{ ref('country_gazetteer') }}
 ),
 
+kb_actors as (
+    select * from {{ ref('kb_actors') }}
+),
+
+kb_aliases as (
+    select * from {{ ref('kb_actor_aliases') }}
+),
+
+kb_roles as (
+    select * from {{ ref('kb_actor_roles') }}
+),
+
+kb_agents as (
+    select * from {{ ref('kb_agents') }}
+),
+
+-- Role words and agent phrases (singular and plural): a name that is only one of these
+-- is generic ("Foreign Ministry", "Officials"), never a named actor.
+generic_keys as (
+    select {{ alias_key('role') }} as generic_key from roles where kind <> 'body'
+    union
+    select {{ alias_key('role') }} || 's' from roles where kind <> 'body'
+    union
+    select agent_key from kb_agents
+    union
+    select agent_key || 's' from kb_agents
+),
+
 coded as (
     select
         cues.*,
-        aliases.iso3,
+        articles.article_date,
+        aliases.iso3 as cue_iso3,
         aliases.alias_type,
         roles.sector as role_sector,
+        roles.kind as role_kind,
         coalesce(
             aliases.iso3 is not null
             and cues.country_cue_start = cues.start_char
             and cues.country_cue_end = cues.end_char,
             false
-        ) as is_country_word
+        ) as is_country_word,
+        coalesce(
+            aliases.iso3 is not null
+            and cues.country_cue_start >= cues.start_char
+            and cues.country_cue_end <= cues.end_char,
+            false
+        ) as cue_is_explicit,
+        coalesce(
+            cues.role_start >= cues.start_char and cues.role_end <= cues.end_char, false
+        ) as role_is_explicit,
+        cues.name_key in (select generic_keys.generic_key from generic_keys) as is_generic_name
     from cues
+    inner join articles on cues.article_id = articles.article_id
     left join aliases on cues.country_cue_key = aliases.alias
     left join roles on cues.role = roles.role
 ),
 
-sectored as (
+-- KB actors a mention's name could be: its canonical name's key first, its own text's next.
+kb_candidates as (
+    select
+        coded.mention_id,
+        kb_aliases.kb_id,
+        min(case when kb_aliases.alias_key = coded.name_key then 1 else 2 end) as match_rank,
+        bool_or(
+            (kb_roles.valid_from is null or kb_roles.valid_from <= coded.article_date)
+            and (kb_roles.valid_to is null or kb_roles.valid_to >= coded.article_date)
+        ) as valid_on_date
+    from coded
+    inner join kb_aliases
+        on kb_aliases.alias_key in (coded.name_key, coded.mention_key)
+    inner join kb_roles on kb_aliases.kb_id = kb_roles.kb_id
+    where
+        not coded.is_country_word
+        and not coded.is_generic_name
+        and coalesce(coded.role_kind, '') <> 'thing'
+    group by coded.mention_id, kb_aliases.kb_id
+),
+
+kb_best_rank as (
+    select *
+    from kb_candidates
+    qualify match_rank = min(match_rank) over (partition by mention_id)
+),
+
+-- One KB actor, or one once the roles valid on the article's date are asked; else none.
+kb_matched as (
+    select
+        mention_id,
+        case
+            when count(*) = 1 then any_value(kb_id)
+            when count(*) filter (where valid_on_date) = 1
+                then any_value(kb_id) filter (where valid_on_date)
+        end as kb_id
+    from kb_best_rank
+    group by mention_id
+),
+
+kinded as (
+    select
+        coded.*,
+        kb_matched.kb_id,
+        case
+            when coded.is_country_word then 'country'
+            when kb_matched.kb_id is not null then 'named'
+            when coded.role_kind = 'thing' and coded.entity_label = 'NOMINAL' then 'thing'
+            when coded.role_kind = 'body' and coded.entity_label = 'NOMINAL' then 'named'
+            when coded.entity_label in ('NOMINAL', 'NORP') or coded.is_generic_name
+                then 'agent'
+            else 'named'
+        end as mention_kind
+    from coded
+    left join kb_matched on coded.mention_id = kb_matched.mention_id
+),
+
+-- The KB role of the article's day (the most specific: dated before open, with a country
+-- and a sector first), and the nearest one in time when none is valid that day.
+kb_role_of_day as (
+    select
+        kinded.mention_id,
+        kb_roles.country_iso3,
+        kb_roles.sector,
+        (kb_roles.valid_from is null or kb_roles.valid_from <= kinded.article_date)
+        and (kb_roles.valid_to is null or kb_roles.valid_to >= kinded.article_date)
+            as valid_on_date
+    from kinded
+    inner join kb_roles on kinded.kb_id = kb_roles.kb_id
+    qualify row_number() over (
+        partition by kinded.mention_id
+        order by
+            valid_on_date desc,
+            (kb_roles.country_iso3 is not null) desc,
+            (kb_roles.sector is not null) desc,
+            (kb_roles.valid_from is not null or kb_roles.valid_to is not null) desc,
+            -- not valid that day: the one ending last before it, else the first after it
+            least(
+                abs(datediff('day', coalesce(kb_roles.valid_to, kinded.article_date),
+                    kinded.article_date)),
+                abs(datediff('day', coalesce(kb_roles.valid_from, kinded.article_date),
+                    kinded.article_date))
+            ),
+            kb_roles.valid_from desc nulls last,
+            kb_roles.role_code
+    ) = 1
+),
+
+keyed as (
+    select
+        kinded.*,
+        kb_role_of_day.country_iso3 as kb_iso3,
+        kb_role_of_day.sector as kb_sector,
+        coalesce(kb_role_of_day.valid_on_date, false) as kb_valid_on_date,
+        case
+            when kinded.mention_kind = 'country' then 'country:' || lower(kinded.cue_iso3)
+            when kinded.kb_id is not null then 'kb:' || kinded.kb_id
+            when kinded.mention_kind = 'named' then 'name:' || kinded.name_key
+        end as actor_key
+    from kinded
+    left join kb_role_of_day on kinded.mention_id = kb_role_of_day.mention_id
+),
+
+-- Rule 1 across the article: the first explicit cue of any mention of the same actor.
+with_article_cue as (
     select
         *,
+        first(case when cue_is_explicit then cue_iso3 end ignore nulls) over (
+            partition by article_id, actor_key
+            order by start_char, mention_id
+            rows between unbounded preceding and unbounded following
+        ) as explicit_iso3
+    from keyed
+),
+
+head_agents as (
+    select
+        with_article_cue.mention_id,
+        kb_agents.sector as head_sector
+    from with_article_cue
+    inner join kb_agents
+        on regexp_extract(with_article_cue.mention_key, '(\S+)$', 1) = kb_agents.agent_key
+),
+
+coded_of_day as (
+    select
+        with_article_cue.*,
         case
+            when mention_kind in ('country', 'agent', 'thing') then cue_iso3
+            when explicit_iso3 is not null then explicit_iso3
+            when kb_valid_on_date then kb_iso3
+            when cue_iso3 is not null then cue_iso3
+            else kb_iso3
+        end as iso3,
+        case
+            when mention_kind = 'country' and role_sector is not null then role_sector
+            when mention_kind = 'country' and alias_type = 'demonym' then 'CVL'
+            when mention_kind = 'country' then 'GOV'
+            when mention_kind in ('agent', 'thing') then role_sector
+            when role_is_explicit and role_sector is not null then role_sector
+            when kb_valid_on_date and kb_sector is not null then kb_sector
             when role_sector is not null then role_sector
-            when is_country_word and alias_type = 'demonym' then 'CVL'
-            when is_country_word then 'GOV'
+            when kb_sector is not null then kb_sector
             when entity_label = 'PERSON' then 'GOV'
-        end as sector
-    from coded
+            else head_agents.head_sector
+        end as sector,
+        case
+            when mention_kind in ('country', 'agent', 'thing') then 'text'
+            when explicit_iso3 is not null then 'text_explicit'
+            when kb_valid_on_date then 'kb'
+            when cue_iso3 is not null then 'text'
+            when kb_iso3 is not null then 'kb_nearest'
+        end as country_source
+    from with_article_cue
+    left join head_agents on with_article_cue.mention_id = head_agents.mention_id
 ),
 
 named as (
     select
-        sectored.*,
+        coded_of_day.*,
         case
-            when sectored.is_country_word then 'country'
-            when sectored.entity_label = 'PERSON' then 'person'
-            when sectored.entity_label = 'ORG' then 'organisation'
-            when sectored.entity_label in ('NORP', 'NOMINAL') then 'group'
+            when coded_of_day.mention_kind = 'country' then 'country'
+            when coded_of_day.mention_kind = 'agent' then 'agent'
+            when coded_of_day.mention_kind = 'thing' then 'thing'
+            when kb_actors.actor_type is not null then kb_actors.actor_type
+            when coded_of_day.entity_label = 'PERSON' then 'person'
+            when coded_of_day.entity_label in ('ORG', 'NOMINAL') then 'organisation'
             else 'location'
         end as actor_type,
         case
-            when sectored.is_country_word then countries.name
+            when coded_of_day.mention_kind = 'country' then countries.name
+            when kb_actors.actor_name is not null then kb_actors.actor_name
             else
                 regexp_replace(
-                    regexp_replace(trim(sectored.canonical_name), '^(?i:the)\s+', ''),
+                    regexp_replace(trim(coded_of_day.canonical_name), '^(?i:the)\s+', ''),
                     '[''’]s$', ''
                 )
-        end as actor_name,
-        -- Lookup key for gazetteers: lowercased, no leading "the", no possessive.
-        regexp_replace(
-            regexp_replace(lower(trim(sectored.mention_text)), '^the\s+', ''),
-            '[''’]s$', ''
-        ) as mention_key
-    from sectored
-    left join countries on sectored.iso3 = countries.iso3
+        end as actor_name
+    from coded_of_day
+    left join countries on coded_of_day.cue_iso3 = countries.iso3
+    left join kb_actors on coded_of_day.kb_id = kb_actors.kb_id
 ),
 
 final as (
     select
         mention_id,
         article_id,
+        article_date,
         sentence_id,
         sentence_index,
         entity_label,
         mention_text,
         mention_key,
+        name_key,
         start_char,
         end_char,
         canonical_name,
+        mention_kind,
         actor_type,
         actor_name,
-        md5(
-            actor_type || ':'
-            || lower(case when actor_type = 'country' then iso3 else actor_name end)
-        ) as actor_id,
-        -- The country the mention is coded to (not only country words).
+        -- Stable: a hash of the canonical key (KB id, ISO3 or normalised full name), never
+        -- of row order. Null for agents and things.
+        md5(actor_key) as actor_id,
+        kb_id,
+        case
+            when mention_kind = 'agent'
+                then md5('agent:' || coalesce(iso3, '-') || ':' || coalesce(sector, '-'))
+        end as agent_id,
+        -- The country the mention is coded to on the article's date (not only country words).
         iso3,
+        country_source,
         alias_type,
         is_country_word,
         sector,

@@ -1,6 +1,7 @@
 -- The coded country and sector of each statement's speaker: the first mention of the
 -- speaker's actor in the same article that carries a country (the speaker span itself
--- first).
+-- first); a speaker that is a generic agent ("Iranian officials said") has no actor: the
+-- agent mention on the speaker span.
 {{
     config(
         materialized='incremental',
@@ -32,7 +33,15 @@ ranked as (
     inner join mentions
         on
             statements.article_id = mentions.article_id
-            and statements.speaker_actor_id = mentions.actor_id
+            and (
+                statements.speaker_actor_id = mentions.actor_id
+                or (
+                    statements.speaker_actor_id is null
+                    and mentions.mention_kind = 'agent'
+                    and statements.speaker_start < mentions.end_char
+                    and mentions.start_char < statements.speaker_end
+                )
+            )
     where mentions.iso3 is not null
     qualify row_number() over (
         partition by statements.statement_id

@@ -1,6 +1,7 @@
 -- Each statement joined to the actor who said it: first an actor mention that overlaps the
 -- speaker span as written, else a mention of the resolved name elsewhere in the article
--- (a pronoun or title resolved to a named person), earliest mention first.
+-- (a pronoun or title resolved to a named person), earliest mention first. Only canonical
+-- actors: a generic agent speaker ("officials said") has no speaker_actor_id.
 {{
     config(
         materialized='incremental',
@@ -34,6 +35,7 @@ by_span as (
             statements.article_id = mentions.article_id
             and statements.speaker_start < mentions.end_char
             and statements.speaker_end > mentions.start_char
+    where mentions.actor_id is not null
 ),
 
 by_name as (
@@ -47,6 +49,7 @@ by_name as (
         on
             statements.article_id = mentions.article_id
             and lower(statements.speaker_name) = lower(mentions.actor_name)
+    where mentions.actor_id is not null
 ),
 
 candidates as (

@@ -1,35 +1,41 @@
--- Each actor's coded country, sector and title as versions over time: a version is valid
--- from the first article date it is seen until the next version of the same actor starts
--- (valid_to exclusive, null for the current one), so a role can change over a backfill.
+-- Every role of every canonical actor, from two sources:
+--   kb    the KB's dated roles (kb_actor_roles) of the KB actors the articles mention,
+--         valid_from / valid_to inclusive as the dictionary gives them (null = open);
+--   text  how the news codes the actor: one version per country, sector and title, valid
+--         from the first article date it is seen until the next text version of the same
+--         actor starts (valid_to exclusive, null for the latest), so a role can change over
+--         a backfill.
+-- fct_actor_mentions carries the role of the day that int_mentions_resolved chose from these
+-- (its country_source says which rule won).
 with
 
 mentions as (
     select * from {{ ref('int_mentions_resolved') }}
+    where actor_id is not null
 ),
 
-articles as (
-    select * from {{ ref('stg_news__articles') }}
+kb_roles as (
+    select * from {{ ref('kb_actor_roles') }}
 ),
 
 versions as (
     select
-        mentions.actor_id,
-        mentions.iso3 as country_iso3,
-        mentions.sector,
-        mentions.role as title,
-        min(articles.article_date) as valid_from,
-        max(articles.article_date) as last_seen_date,
+        actor_id,
+        iso3 as country_iso3,
+        sector,
+        role as title,
+        min(article_date) as valid_from,
+        max(article_date) as last_seen_date,
         count(*) as n_mentions
     from mentions
-    inner join articles on mentions.article_id = articles.article_id
     where
-        mentions.iso3 is not null
-        or mentions.sector is not null
-        or mentions.role is not null
-    group by mentions.actor_id, mentions.iso3, mentions.sector, mentions.role
+        iso3 is not null
+        or sector is not null
+        or role is not null
+    group by actor_id, iso3, sector, role
 ),
 
-keyed as (
+text_roles as (
     select
         md5(
             actor_id
@@ -37,24 +43,52 @@ keyed as (
             || '|' || coalesce(sector, '')
             || '|' || coalesce(title, '')
         ) as actor_role_id,
-        *
-    from versions
-),
-
-final as (
-    select
-        actor_role_id,
         actor_id,
+        'text' as role_source,
         country_iso3,
         sector,
         title,
         valid_from,
         lead(valid_from) over (
-            partition by actor_id order by valid_from, last_seen_date, actor_role_id
+            partition by actor_id order by valid_from, last_seen_date, country_iso3, sector, title
         ) as valid_to,
         last_seen_date,
         n_mentions
-    from keyed
+    from versions
+),
+
+kb_actors_seen as (
+    select distinct
+        actor_id,
+        kb_id
+    from mentions
+    where kb_id is not null
+),
+
+kb_dated as (
+    select
+        md5(
+            kb_actors_seen.actor_id || '|kb|' || kb_roles.role_code
+            || '|' || coalesce(kb_roles.valid_from::varchar, '')
+            || '|' || coalesce(kb_roles.valid_to::varchar, '')
+        ) as actor_role_id,
+        kb_actors_seen.actor_id,
+        'kb' as role_source,
+        kb_roles.country_iso3,
+        kb_roles.sector,
+        kb_roles.role_code as title,
+        kb_roles.valid_from,
+        kb_roles.valid_to,
+        null::date as last_seen_date,
+        null::bigint as n_mentions
+    from kb_actors_seen
+    inner join kb_roles on kb_actors_seen.kb_id = kb_roles.kb_id
+),
+
+final as (
+    select * from text_roles
+    union all
+    select * from kb_dated
 )
 
 select * from final

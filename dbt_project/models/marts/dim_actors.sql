@@ -1,37 +1,48 @@
+-- One row per canonical actor (country, named person, body or place). Generic agents and
+-- things are not actors (dim_agents counts the agents).
 with
 
 mentions as (
     select * from {{ ref('int_mentions_resolved') }}
-),
-
-articles as (
-    select * from {{ ref('stg_news__articles') }}
+    where actor_id is not null
 ),
 
 per_actor as (
     select
-        mentions.actor_id,
-        -- The most frequent spelling of the canonical name, ties broken alphabetically.
-        mode(mentions.actor_name order by mentions.actor_name) as actor_name,
-        any_value(mentions.actor_type) as actor_type,
-        -- The country and sector the actor is most often coded to, ties alphabetically.
-        mode(mentions.iso3 order by mentions.iso3) filter (
-            where mentions.iso3 is not null
-        ) as country_iso3,
-        mode(mentions.sector order by mentions.sector) filter (
-            where mentions.sector is not null
-        ) as primary_sector,
+        actor_id,
+        any_value(kb_id) as kb_id,
+        -- KB and country names are one per actor; other names the most frequent spelling,
+        -- ties broken alphabetically.
+        mode(actor_name order by actor_name) as actor_name,
+        mode(actor_type order by actor_type) as actor_type,
+        -- The country and sector the actor is most often coded to (each mention coded for
+        -- its own day), ties alphabetically.
+        mode(iso3 order by iso3) filter (where iso3 is not null) as country_iso3,
+        mode(sector order by sector) filter (where sector is not null) as primary_sector,
         count(*) as n_mentions,
-        count(distinct mentions.article_id) as n_articles,
-        min(articles.article_date) as first_seen_date,
-        max(articles.article_date) as last_seen_date
+        count(distinct article_id) as n_articles,
+        count(distinct mention_text) as n_name_forms,
+        min(article_date) as first_seen_date,
+        max(article_date) as last_seen_date
     from mentions
-    inner join articles on mentions.article_id = articles.article_id
-    group by mentions.actor_id
+    group by actor_id
 ),
 
 final as (
-    select * from per_actor
+    select
+        actor_id,
+        actor_name,
+        actor_type,
+        kb_id,
+        kb_id is not null as is_in_kb,
+        country_iso3,
+        primary_sector,
+        n_mentions,
+        n_articles,
+        n_name_forms,
+        first_seen_date,
+        last_seen_date
+    from per_actor
 )
 
 select * from final

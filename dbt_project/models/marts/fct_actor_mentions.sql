@@ -14,29 +14,28 @@ mentions as (
     {{ changed_articles_filter() }}
 ),
 
-articles as (
-    select * from {{ ref('stg_news__articles') }}
-),
-
 final as (
     select
-        mentions.mention_id,
-        mentions.article_id,
-        articles.article_date,
-        mentions.sentence_id,
-        mentions.sentence_index,
-        mentions.actor_id,
-        mentions.actor_type,
-        mentions.iso3 as country_iso3,
-        mentions.sector,
-        mentions.role,
-        mentions.country_cue,
-        mentions.entity_label,
-        mentions.mention_text,
-        mentions.start_char,
-        mentions.end_char
+        mention_id,
+        article_id,
+        article_date,
+        sentence_id,
+        sentence_index,
+        mention_kind,
+        actor_id,
+        agent_id,
+        kb_id,
+        actor_type,
+        iso3 as country_iso3,
+        sector,
+        country_source,
+        role,
+        country_cue,
+        entity_label,
+        mention_text,
+        start_char,
+        end_char
     from mentions
-    inner join articles on mentions.article_id = articles.article_id
 )
 
 select * from final

@@ -16,6 +16,9 @@ final as (
         start_char,
         end_char,
         canonical_name,
+        -- Keys a name is matched on across articles and against the actor KB.
+        {{ alias_key('canonical_name') }} as name_key,
+        {{ alias_key('text') }} as mention_key,
         country_cue,
         country_cue_start,
         country_cue_end,

@@ -1,0 +1,314 @@
+"""Generate the actor knowledge-base seeds from the PETRARCH2 / Phoenix dictionaries.
+
+Sources (``--reference``, default ``/work/shared/reference/petrarch2``; see its README):
+
+* ``Phoenix.Countries.actors.txt`` -- people and national bodies with dated roles
+  (CountryInfo, CC BY-SA 3.0, via Phoenix, MIT);
+* ``Phoenix.International.actors.txt`` -- international bodies, NGOs, companies;
+* ``Phoenix.MilNonState.actors.txt`` -- armed non-state groups;
+* ``Phoenix.agents.txt`` -- generic role words -> sector;
+* ``scripts/actor_kb_supplement.txt`` (ours, same TABARI format) -- actors and roles the
+  dictionaries miss because they stop in early 2014 (read last: its roles add to an entry's).
+
+Outputs in ``dbt_project/seeds/`` (sorted, ``\\n`` line ends: a rerun is byte-identical):
+
+``kb_actors.csv`` -- ``kb_id,actor_name,actor_type,source``: one row per KB actor. ``kb_id``
+  is a hash of the normalised primary name, so it is stable across reruns and dictionary
+  versions. Entries coded only by a bare country (``AFGHANISTAN_ [AFG]``) are countries and
+  stay the gazetteer's business (``country_aliases``): they are left out.
+``kb_actor_aliases.csv`` -- ``alias_key,kb_id``: every name form, normalised with
+  ``alias_key`` (the SQL in ``stg_news__actor_cues`` computes the same key for a mention).
+``kb_actor_roles.csv`` -- ``kb_id,role_code,country_iso3,sector,valid_from,valid_to``:
+  one row per dated role, ``valid_from``/``valid_to`` inclusive, empty when open.
+``kb_agents.csv`` -- ``agent_key,sector``: generic agent words ("soldier" -> MIL).
+
+Codes. A CAMEO actor code is a 3-letter country (or IGO/NGO/IMG/MNC) followed by 3-letter
+sector codes; the first one we know becomes ``sector``, mapped onto the project's sector
+list (CAMEO MED "media" -> JRN, HLH "health" -> MED, religions -> REL, UAF -> MIL, INS/SEP
+-> REB, HRI/ENV/DEV -> NGO when they stand for the body). ``country_iso3`` is null for
+international codes and for codes that are no ISO3 in ``country_gazetteer``.
+
+Dates: ``YYMMDD`` (years <= 30 are 20yy) or ``YYYYMMDD``; an impossible date drops the role.
+
+Usage: ``python scripts/build_actor_kb.py [--reference DIR] [--out DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_REFERENCE = Path("/work/shared/reference/petrarch2")
+SUPPLEMENT = ROOT / "scripts" / "actor_kb_supplement.txt"
+ACTOR_FILES = (
+    ("Phoenix.Countries.actors.txt", "countries"),
+    ("Phoenix.International.actors.txt", "international"),
+    ("Phoenix.MilNonState.actors.txt", "milnonstate"),
+)
+
+# CAMEO sector code -> the project's sector (the accepted values of the marts' yml).
+SECTORS = {
+    "GOV": "GOV", "MIL": "MIL", "REB": "REB", "OPP": "OPP", "COP": "COP", "JUD": "JUD",
+    "LEG": "LEG", "BUS": "BUS", "CVL": "CVL", "REF": "REF", "LAB": "LAB", "EDU": "EDU",
+    "ELI": "ELI", "PTY": "PTY", "SPY": "SPY", "AGR": "AGR", "CRM": "CRM",
+    "MED": "JRN", "HLH": "MED", "UAF": "MIL", "INS": "REB", "SEP": "REB",
+    "REL": "REL", "MUS": "REL", "CHR": "REL", "JEW": "REL", "HIN": "REL", "BUD": "REL",
+    "CTH": "REL", "HRI": "NGO", "ENV": "NGO", "DEV": "NGO", "MNC": "BUS",
+}
+INTERNATIONAL = {"IGO": "IGO", "NGO": "NGO", "IMG": "REB", "MNC": "BUS"}
+HONORIFICS = ("mr", "mrs", "ms", "dr", "sir", "madam")
+SMALL_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "de", "al", "el", "bin", "to"})
+
+
+# ---------------------------------------------------------------- normalisation
+
+
+def alias_key(text: str) -> str:
+    """The key a name form is matched on, across articles and against the KB.
+
+    Accents stripped, lower case, periods, quotes and apostrophes dropped ("U.N." = "UN", "O'Neill"
+    = "ONeill"), hyphens and underscores as spaces ("Abdel-Wahab" = "Abdel Wahab"), a
+    possessive "'s" dropped, a leading "the" and a leading honorific ("Mr.", "Dr.") dropped,
+    whitespace collapsed. ``stg_news__actor_cues`` computes the same in SQL (a unit test
+    there holds the two together).
+    """
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = re.sub(r"'s$", "", text.strip())
+    text = re.sub(r"[.'\"]", "", text)
+    text = re.sub(r"[-_\s]+", " ", text).strip()
+    text = re.sub(r"^the ", "", text)
+    text = re.sub(r"^(?:mr|mrs|ms|dr|sir|madam) ", "", text)
+    return text
+
+
+def display_name(phrase: str) -> str:
+    """"VLADIMIR_PUTIN_" -> "Vladimir Putin"; acronyms ("U.N.", "NATO") stay upper case."""
+    # No double quotes: dbt-duckdb reads seeds with DuckDB's CSV sniffer, which does not
+    # detect "" escapes.
+    words = phrase.replace('"', "").strip("_ ").replace("_", " ").split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    out = []
+    for i, word in enumerate(words):
+        low = word.lower()
+        if "." in word or (len(word) <= 4 and not re.search(r"[AEIOUY]", word)):
+            out.append(word)  # an acronym or initials
+        elif i and low in SMALL_WORDS:
+            out.append(low)
+        else:
+            out.append("-".join(part[:1].upper() + part[1:] for part in low.split("-")))
+    return " ".join(out)
+
+
+def kb_id_of(phrase: str) -> str:
+    return "kb_" + hashlib.sha1(alias_key(phrase).encode()).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- parsing
+
+
+@dataclass
+class Role:
+    code: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+
+@dataclass
+class Entry:
+    phrase: str
+    source: str
+    comment: str = ""
+    synonyms: list[str] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+
+
+CODE_RE = re.compile(r"\[([^\]]*)\]")
+
+
+def parse_date(text: str) -> dt.date | None:
+    text = text.strip()
+    if len(text) == 6 and text.isdigit():
+        year = int(text[:2])
+        text = f"{2000 + year if year <= 30 else 1900 + year}{text[2:]}"
+    if len(text) != 8 or not text.isdigit():
+        raise ValueError(text)
+    return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
+def parse_code(body: str) -> Role | None:
+    """"UKRGOV > 20140607" -> Role("UKRGOV", 2014-06-07, None); None for "---" or bad dates."""
+    body = body.strip()
+    if not body or body.startswith("~") or body.endswith("~"):
+        return None
+    code, _, rest = body.partition(" ")
+    if not re.fullmatch(r"[A-Z]{3,}", code):
+        return None
+    rest = rest.replace(" ", "")
+    try:
+        if not rest:
+            return Role(code, None, None)
+        if rest.startswith(">"):
+            return Role(code, parse_date(rest[1:]), None)
+        if rest.startswith("<"):
+            return Role(code, None, parse_date(rest[1:]))
+        start, _, end = rest.partition("-")
+        return Role(code, parse_date(start), parse_date(end))
+    except ValueError:
+        return None
+
+
+def parse_actors(path: Path, source: str) -> list[Entry]:
+    entries: list[Entry] = []
+    current: Entry | None = None
+    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        line, _, comment = raw.partition("#")
+        if not line.strip():
+            continue
+        codes = [r for r in map(parse_code, CODE_RE.findall(line)) if r]
+        phrase = CODE_RE.sub("", line).strip()
+        if line[:1] in (" ", "\t"):  # a code line of the current entry
+            if current is not None:
+                current.roles.extend(codes)
+            continue
+        if phrase.startswith("+"):
+            if current is not None:
+                current.synonyms.extend(p for p in phrase[1:].split("+") if p.strip())
+                current.roles.extend(codes)
+            continue
+        current = Entry(phrase.replace(" ", "_"), source, comment.strip(), [], codes)
+        entries.append(current)
+    return entries
+
+
+def parse_agents(path: Path) -> dict[str, str]:
+    """Agent phrase key -> project sector; ``!SET!`` words expanded."""
+    sets: dict[str, list[str]] = {}
+    out: dict[str, str] = {}
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    for raw in lines:
+        line = raw.partition("#")[0].strip()
+        m = re.fullmatch(r"!(\w+)!\s*=\s*(.+)", line)
+        if m:
+            sets[m.group(1)] = [w.strip() for w in m.group(2).split(",") if w.strip()]
+    for raw in lines:
+        line = raw.partition("#")[0].strip()
+        m = re.fullmatch(r"(.+?)\s*(?:\{[^}]*\})?\s*\[~([A-Z]{3})[A-Z]*\]", line)
+        if not m or "=" in line or m.group(2) not in SECTORS:
+            continue
+        phrases = [m.group(1).replace(" ", "")]
+        for name, words in sets.items():
+            token = f"!{name}!"
+            phrases = [p.replace(token, "_" + w + "_", 1) for p in phrases for w in words] \
+                if any(token in p for p in phrases) else phrases
+        for phrase in phrases:
+            key = alias_key(phrase)
+            if key and "!" not in key:
+                out.setdefault(key, SECTORS[m.group(2)])
+    return out
+
+
+# ---------------------------------------------------------------- building
+
+
+def role_fields(code: str, countries: set[str]) -> tuple[str | None, str | None]:
+    """(country_iso3, sector) of a CAMEO actor code."""
+    head, rest = code[:3], code[3:]
+    chunks = [rest[i:i + 3] for i in range(0, len(rest) - 2, 3)]
+    sector = next((SECTORS[c] for c in chunks if c in SECTORS), None)
+    if head in INTERNATIONAL:
+        return None, sector or INTERNATIONAL[head]
+    return (head if head in countries else None), sector
+
+
+def is_country_entry(entry: Entry) -> bool:
+    return bool(entry.roles) and all(len(r.code) == 3 and r.valid_from is None
+                                     and r.valid_to is None for r in entry.roles) \
+        and entry.source == "countries" and "CountryInfo" not in entry.comment
+
+
+def actor_type(entry: Entry) -> str:
+    if entry.source == "countries" and "CountryInfo" in entry.comment:
+        return "person"
+    if any(r.valid_from or r.valid_to for r in entry.roles) and len(entry.phrase.split("_")) <= 5:
+        return "person"
+    return "organisation"
+
+
+def build(reference: Path, supplement: Path, seeds: Path) -> dict[str, int]:
+    countries = {r["iso3"] for r in csv.DictReader((seeds / "country_gazetteer.csv").open())}
+    entries: list[Entry] = []
+    for name, source in ACTOR_FILES:
+        entries += parse_actors(reference / name, source)
+    if supplement.exists():
+        entries += parse_actors(supplement, "supplement")
+
+    merged: dict[str, Entry] = {}
+    for entry in entries:
+        if not entry.roles or is_country_entry(entry) or not alias_key(entry.phrase):
+            continue
+        kb_id = kb_id_of(entry.phrase)
+        if kb_id in merged:  # the same actor listed twice (or updated by the supplement)
+            merged[kb_id].synonyms += [entry.phrase, *entry.synonyms]
+            merged[kb_id].roles += entry.roles
+            if entry.source == "supplement" and "person" in entry.comment:
+                merged[kb_id].comment = "CountryInfo person"
+        else:
+            merged[kb_id] = entry
+            if entry.source == "supplement" and "person" in entry.comment:
+                entry.comment = "CountryInfo person"
+                entry.source = "countries"
+
+    actors, aliases, roles = [], set(), set()
+    for kb_id, entry in merged.items():
+        kind = actor_type(entry)
+        actors.append((kb_id, display_name(entry.phrase), kind, entry.source))
+        for form in (entry.phrase, *entry.synonyms):
+            key = alias_key(form)
+            if key and len(key) > 1:
+                aliases.add((key, kb_id))
+        for role in entry.roles:
+            country, sector = role_fields(role.code, countries)
+            roles.add((kb_id, role.code, country or "", sector or "",
+                       role.valid_from.isoformat() if role.valid_from else "",
+                       role.valid_to.isoformat() if role.valid_to else ""))
+
+    agents = parse_agents(reference / "Phoenix.agents.txt")
+    _write(seeds / "kb_actors.csv", ("kb_id", "actor_name", "actor_type", "source"),
+           sorted(actors))
+    _write(seeds / "kb_actor_aliases.csv", ("alias_key", "kb_id"), sorted(aliases))
+    _write(seeds / "kb_actor_roles.csv",
+           ("kb_id", "role_code", "country_iso3", "sector", "valid_from", "valid_to"),
+           sorted(roles))
+    _write(seeds / "kb_agents.csv", ("agent_key", "sector"), sorted(agents.items()))
+    return {"actors": len(actors), "aliases": len(aliases), "roles": len(roles),
+            "agents": len(agents)}
+
+
+def _write(path: Path, header: tuple[str, ...], rows: list[tuple]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE)
+    parser.add_argument("--supplement", type=Path, default=SUPPLEMENT)
+    parser.add_argument("--out", type=Path, default=ROOT / "dbt_project" / "seeds")
+    args = parser.parse_args()
+    counts = build(args.reference, args.supplement, args.out)
+    print(", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+if __name__ == "__main__":
+    main()
