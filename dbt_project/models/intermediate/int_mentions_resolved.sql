@@ -73,9 +73,11 @@ kb_agents as (
 -- Role words and agent phrases (singular and plural): a name that is only one of these
 -- is generic ("Foreign Ministry", "Officials"), never a named actor.
 generic_keys as (
-    select {{ alias_key('role') }} as generic_key from roles where kind <> 'body'
+    select {{ alias_key('role') }} as generic_key from roles
+    where kind <> 'body'
     union
-    select {{ alias_key('role') }} || 's' from roles where kind <> 'body'
+    select {{ alias_key('role') }} || 's' from roles
+    where kind <> 'body'
     union
     select agent_key from kb_agents
     union
@@ -190,13 +192,11 @@ kb_role_of_day as (
             (kb_roles.valid_from is not null or kb_roles.valid_to is not null) desc,
             -- not valid that day: the one ending last before it, else the first after it
             least(
-                abs(datediff('day', coalesce(kb_roles.valid_to, kinded.article_date),
-                    kinded.article_date)),
-                abs(datediff('day', coalesce(kb_roles.valid_from, kinded.article_date),
-                    kinded.article_date))
-            ),
+                abs(kinded.article_date - coalesce(kb_roles.valid_to, kinded.article_date)),
+                abs(kinded.article_date - coalesce(kb_roles.valid_from, kinded.article_date))
+            ) asc,
             kb_roles.valid_from desc nulls last,
-            kb_roles.role_code
+            kb_roles.role_code asc
     ) = 1
 ),
 
@@ -215,6 +215,15 @@ keyed as (
     left join kb_role_of_day on kinded.mention_id = kb_role_of_day.mention_id
 ),
 
+head_agents as (
+    select
+        keyed.mention_id,
+        kb_agents.sector as head_sector
+    from keyed
+    inner join kb_agents
+        on regexp_extract(keyed.mention_key, '(\S+)$', 1) = kb_agents.agent_key
+),
+
 -- Rule 1 across the article: the first explicit cue of any mention of the same actor.
 with_article_cue as (
     select
@@ -227,18 +236,17 @@ with_article_cue as (
     from keyed
 ),
 
-head_agents as (
+with_head as (
     select
-        with_article_cue.mention_id,
-        kb_agents.sector as head_sector
+        with_article_cue.*,
+        head_agents.head_sector
     from with_article_cue
-    inner join kb_agents
-        on regexp_extract(with_article_cue.mention_key, '(\S+)$', 1) = kb_agents.agent_key
+    left join head_agents on with_article_cue.mention_id = head_agents.mention_id
 ),
 
 coded_of_day as (
     select
-        with_article_cue.*,
+        *,
         case
             when mention_kind in ('country', 'agent', 'thing') then cue_iso3
             when explicit_iso3 is not null then explicit_iso3
@@ -256,7 +264,7 @@ coded_of_day as (
             when role_sector is not null then role_sector
             when kb_sector is not null then kb_sector
             when entity_label = 'PERSON' then 'GOV'
-            else head_agents.head_sector
+            else head_sector
         end as sector,
         case
             when mention_kind in ('country', 'agent', 'thing') then 'text'
@@ -265,8 +273,7 @@ coded_of_day as (
             when cue_iso3 is not null then 'text'
             when kb_iso3 is not null then 'kb_nearest'
         end as country_source
-    from with_article_cue
-    left join head_agents on with_article_cue.mention_id = head_agents.mention_id
+    from with_head
 ),
 
 named as (

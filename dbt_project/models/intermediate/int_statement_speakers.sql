@@ -39,7 +39,7 @@ ranked as (
                     statements.speaker_actor_id is null
                     and mentions.mention_kind = 'agent'
                     and statements.speaker_start < mentions.end_char
-                    and mentions.start_char < statements.speaker_end
+                    and statements.speaker_end > mentions.start_char
                 )
             )
     where mentions.iso3 is not null
