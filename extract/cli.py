@@ -195,8 +195,9 @@ def _backfill_on_cluster(args: argparse.Namespace, current) -> int:
 
 
 def cmd_cluster(args: argparse.Namespace) -> int:
-    """``wirehouse cluster up --workers N | down | status [--json]``."""
+    """``wirehouse cluster up --workers N | down | status [--json] | env``."""
     import json
+    import shlex
 
     from extract import cluster
 
@@ -208,6 +209,17 @@ def cmd_cluster(args: argparse.Namespace) -> int:
         print(f"wirehouse: cluster up: {len(cfg.workers)} workers, api-server {cfg.api_url}, "
               f"metadata DB {cfg.metadata_url}, broker {cfg.broker_url}"
               f" (logs in {current.home / 'cluster' / 'logs'})")
+        return 0
+    if args.action == "env":
+        # The settings another machine needs to join this cluster (docs/scale-out.md).
+        cfg = cluster.load_config(current)
+        if cfg is None:
+            print("wirehouse: no cluster started for this WIREHOUSE_HOME", file=sys.stderr)
+            return 1
+        env = cluster.cluster_environ(current, cfg, n_workers=max(1, len(cfg.workers)))
+        for key in sorted(env):
+            if key.startswith(("AIRFLOW__", "WIREHOUSE_")) and key != "WIREHOUSE_HOME":
+                print(f"export {key}={shlex.quote(env[key])}")
         return 0
     if args.action == "down":
         stopped = cluster.down(current)
@@ -305,6 +317,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     archive = Path(args.archive) if args.archive else None
     json_path = Path(args.json) if args.json else None
+    if args.cluster:
+        from extract.bench_cluster import run_cluster_bench
+
+        run_cluster_bench(archive or bench.default_archive(), args.limit,
+                          args.chunk_size or 25, json_path=json_path)
+        return 0
     if args.scale:
         bench.run_scale(archive, json_path=json_path, n_process=args.n_process,
                         small=args.scale_small, large=args.scale_large)
@@ -359,7 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("cluster", help="Airflow with CeleryExecutor: PostgreSQL, Redis, "
                        "N workers (docs/scale-out.md)")
-    p.add_argument("action", choices=["up", "down", "status"])
+    p.add_argument("action", choices=["up", "down", "status", "env"],
+                   help="env: print the settings another machine needs to join")
     p.add_argument("--workers", type=int, default=2, help="Celery workers (up; default 2)")
     p.add_argument("--archive", help="default archive of the DAGs (up)")
     p.add_argument("--paused", action="store_true",
@@ -400,6 +419,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, help="docs per spaCy batch / worker task")
     p.add_argument("--chunk-size", type=int, help="articles per staged chunk (default: the DAG's)")
     p.add_argument("--no-baseline", action="store_true", help="skip (a), plain spaCy")
+    p.add_argument("--cluster", action="store_true",
+                   help="the same bulk backfill on a Celery cluster of 1 and of 2 workers "
+                   "(PostgreSQL + Redis on loopback; docs/scale-out.md)")
     p.add_argument("--scale", action="store_true",
                    help="time one nightly run on a small and on a large warehouse instead")
     p.add_argument("--scale-small", type=int, default=10_000, help="articles (default 10000)")

@@ -37,6 +37,7 @@ from extract.config import DUCKDB_POOL, Settings
 WAREHOUSE_QUEUE_ENV = "WIREHOUSE_WAREHOUSE_QUEUE"
 WORKER_NAME_ENV = "WIREHOUSE_WORKER_NAME"
 DAG_IDS = ("wirehouse_backfill", "wirehouse_nightly")
+API_USER = "wirehouse"  # the api-server's admin user (simple auth manager)
 
 
 def warehouse_queue() -> str:
@@ -152,6 +153,7 @@ def cluster_environ(
         "AIRFLOW__API__BASE_URL": cfg.api_url,
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{cfg.api_url}/execution/",
         "AIRFLOW__CORE__HOSTNAME_CALLABLE": "extract.cluster.worker_hostname",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{API_USER}:admin",
         # Enough running tasks to keep every worker fed, with one queued behind each.
         "AIRFLOW__CORE__PARALLELISM": str(max(4, 2 * n_workers + 2)),
         "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": str(max(2, 2 * n_workers)),
@@ -299,6 +301,21 @@ def _dags_parsed(cfg: ClusterConfig) -> bool:
     return rows[0][0] == len(DAG_IDS)
 
 
+def _set_pool(settings: Settings, cfg: ClusterConfig) -> None:
+    """The one-slot DuckDB writer pool, through the REST API (no CLI start-up to pay)."""
+    from extract.cluster_run import api_call, api_token
+
+    token = api_token(settings, cfg)
+    body = {"name": DUCKDB_POOL, "slots": 1, "description": "one writer for the DuckDB "
+            "warehouse", "include_deferred": False}
+    try:
+        api_call(cfg, "POST", "/api/v2/pools", body, token)
+    except RuntimeError as exc:
+        if "HTTP 409" not in str(exc):
+            raise
+        api_call(cfg, "PATCH", f"/api/v2/pools/{DUCKDB_POOL}", body, token)
+
+
 def up(
     settings: Settings, workers: int, *, paused: bool = False, timeout: float = 240.0
 ) -> ClusterConfig:
@@ -312,7 +329,8 @@ def up(
         raise RuntimeError(f"a cluster is already up for {settings.home}: `wirehouse cluster "
                            "down` first")
     cfg = ClusterConfig.from_env()
-    cfg.jwt_secret = secrets.token_urlsafe(32)
+    # Every machine of a cluster must share it (docs/scale-out.md); one machine makes its own.
+    cfg.jwt_secret = os.environ.get("WIREHOUSE_JWT_SECRET") or secrets.token_urlsafe(32)
     cfg.paused = paused
     settings.airflow_home.mkdir(parents=True, exist_ok=True)
     ensure_database(cfg)
@@ -320,10 +338,8 @@ def up(
     logs = settings.home / "cluster" / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     with open(logs / "migrate.log", "ab") as out:
-        for args in (["db", "migrate"],
-                     ["pools", "set", DUCKDB_POOL, "1", "one writer for the DuckDB warehouse"]):
-            subprocess.run([airflow_bin(), *args], env=env, check=True, stdout=out,
-                           stderr=subprocess.STDOUT)
+        subprocess.run([airflow_bin(), "db", "migrate"], env=env, check=True, stdout=out,
+                       stderr=subprocess.STDOUT)
     procs: dict[str, dict] = {}
     procs["scheduler"] = _start(settings, "scheduler", ["scheduler", "--skip-serve-logs"], env)
     procs["dag-processor"] = _start(settings, "dag-processor", ["dag-processor"], env)
@@ -337,6 +353,7 @@ def up(
         start_worker(settings, cfg, i, workers)
     try:
         _wait("api-server", lambda: _api_healthy(cfg), timeout, procs)
+        _set_pool(settings, cfg)
         for name in cfg.workers:
             wait_worker_ready(cfg, name, timeout)
         _wait("DAG parsing", lambda: _dags_parsed(cfg), timeout, procs)

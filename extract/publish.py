@@ -23,9 +23,13 @@ A publish is incremental, so a night costs what changed, not the archive:
 - The marts are copied whole instead after a full build, without a published copy, when the
   marts or their columns changed, when half the file is free space, and (with a warning) on
   any error or count mismatch.
-- Parquet: an article mart has one part per run date, ``<mart>/part-<run date>.parquet`` (the
-  rows of that run's articles); the parts of runs whose rows did not change are hard links to
-  the previous build's files. Other marts have one ``<mart>/part-all.parquet``.
+- Parquet (the lake): an article mart is a hive-partitioned dataset by the month of its
+  articles' run date, ``<mart>/run_month=YYYY-MM/part-*.parquet``. A full publish writes one
+  part per month (``part-<first run>_<last run>.parquet``); an incremental one writes the
+  changed runs as day parts (``part-<run date>.parquet``) beside the parts it hard-links
+  from the previous build, and rewrites a month as one part when half its runs changed or
+  a changed run is inside a month part (so an actor-level change rewrites one file per
+  month, not one per run date). Other marts have one ``<mart>/part-all.parquet``.
 """
 
 from __future__ import annotations
@@ -259,8 +263,28 @@ def _discard(tmp: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def _part_name(run: dt.date) -> str:
-    return f"part-{run.isoformat()}.parquet"
+PARTITION = "run_month"  # hive partition key of the article marts' Parquet (YYYY-MM)
+
+
+def _month(run: dt.date) -> str:
+    return f"{run:%Y-%m}"
+
+
+def _partition(run: dt.date) -> str:
+    return f"{PARTITION}={_month(run)}"
+
+
+def _part_name(first: dt.date, last: dt.date | None = None) -> str:
+    """A day part holds one run's rows; a month part all runs from ``first`` to ``last``."""
+    if last is None:
+        return f"part-{first.isoformat()}.parquet"
+    return f"part-{first.isoformat()}_{last.isoformat()}.parquet"
+
+
+def _part_runs(path: Path) -> tuple[dt.date, dt.date]:
+    """The runs a part file covers, from its name (inverse of ``_part_name``)."""
+    first, _, last = path.stem.removeprefix("part-").partition("_")
+    return dt.date.fromisoformat(first), dt.date.fromisoformat(last or first)
 
 
 def _link(source: Path, dest: Path) -> None:
@@ -270,9 +294,12 @@ def _link(source: Path, dest: Path) -> None:
         shutil.copyfile(source, dest)
 
 
-def _write_run_parts(con, name: str, dest: Path, runs: set[dt.date] | None) -> int:
-    """Write ``name``'s rows as one part per run date (``runs``, None: all); return the
-    number of rows written. Through Arrow, so no file path is ever spliced into SQL."""
+def _write_run_parts(
+    con, name: str, dest: Path, runs: set[dt.date] | None, *, by_month: bool = False
+) -> int:
+    """Write ``name``'s rows of ``runs`` (None: all) under ``dest/run_month=YYYY-MM/``: one
+    part per run, or (``by_month``) one part per month; return the rows written. Through
+    Arrow, so no file path is ever spliced into SQL."""
     if runs is not None and not runs:
         return 0
     where = "" if runs is None else "where a.run_date in (select unnest(?::date[])) "
@@ -283,13 +310,18 @@ def _write_run_parts(con, name: str, dest: Path, runs: set[dt.date] | None) -> i
     )
     params = None if runs is None else [sorted(runs)]
     reader = con.sql(query, params=params).to_arrow_reader()
-    current: dt.date | None = None
+    key = _month if by_month else (lambda run: run)
+    current: object = None
+    first = last = None
     pending: list[pa.RecordBatch] = []
     written = 0
 
     def flush() -> None:
         if current is not None:
-            pq.write_table(pa.Table.from_batches(pending), dest / _part_name(current))
+            folder = dest / _partition(first)
+            folder.mkdir(exist_ok=True)
+            name_ = _part_name(first, last) if by_month else _part_name(first)
+            pq.write_table(pa.Table.from_batches(pending), folder / name_)
         pending.clear()
 
     for batch in reader:
@@ -298,9 +330,10 @@ def _write_run_parts(con, name: str, dest: Path, runs: set[dt.date] | None) -> i
         start = 0
         for run, end in zip(encoded.values.to_pylist(), encoded.run_ends.to_pylist(),
                             strict=True):
-            if run != current:
+            if key(run) != current:
                 flush()
-                current = run
+                current, first = key(run), run
+            last = run
             pending.append(data.slice(start, end - start))
             written += end - start
             start = end
@@ -308,15 +341,50 @@ def _write_run_parts(con, name: str, dest: Path, runs: set[dt.date] | None) -> i
     return written
 
 
+def _carry_month(
+    con, name: str, dest: Path, previous: Path, month: str, changed: set[dt.date],
+    month_runs: set[dt.date],
+) -> tuple[int, set[dt.date]]:
+    """Bring one month partition of an article mart from the previous build: link every
+    part no changed run touches; return (parts linked, runs still to write as day parts).
+    A month where half its runs changed (an actor-level change touches them all) is
+    rewritten as one month part instead: one file per month, not one per run date."""
+    old = previous / name / f"{PARTITION}={month}"
+    parts = sorted(old.iterdir()) if old.is_dir() else []
+    if len(changed) * 2 > len(month_runs) or any(
+        first <= run <= last for p in parts if "_" in p.stem
+        for first, last in [_part_runs(p)] for run in changed
+    ):
+        _write_run_parts(con, name, dest, month_runs, by_month=True)
+        return 0, set()
+    linked = 0
+    for part in parts:
+        first, last = _part_runs(part)
+        if first == last and (first in changed or first not in month_runs):
+            continue
+        folder = dest / old.name
+        folder.mkdir(exist_ok=True)
+        _link(part, folder / part.name)
+        linked += 1
+    return linked, changed & month_runs
+
+
 def _write_parquet(
     con, marts: _Marts, build_dir: Path, previous: Path | None,
     rewrite: dict[str, set[dt.date]] | None, counts: dict[str, int], info: pa.Table,
 ) -> int:
     """Write the build's Parquet folder; with ``previous`` and ``rewrite``, link the parts of
-    unchanged runs from ``previous``. Return the number of parts linked."""
+    unchanged runs from ``previous``. Return the number of parts linked.
+
+    An article mart is a hive-partitioned dataset, ``<mart>/run_month=YYYY-MM/part-*.parquet``
+    (the month of its articles' run date): a full publish writes one part per month, an
+    incremental one adds or replaces day parts ``part-<run date>.parquet`` beside them."""
     runs = {r[0] for r in con.execute(
         f"select distinct run_date from {MART_SCHEMA}.{ARTICLES}").fetchall()
     } if marts.article else set()
+    months: dict[str, set[dt.date]] = {}
+    for run in runs:
+        months.setdefault(_month(run), set()).add(run)
     linked = 0
     for name in marts.names:
         dest = build_dir / name
@@ -326,17 +394,18 @@ def _write_parquet(
             pq.write_table(table, dest / ALL_PART)
             continue
         if previous is None or rewrite is None:
-            written = _write_run_parts(con, name, dest, None)
+            written = _write_run_parts(con, name, dest, None, by_month=True)
             if written != counts[name]:
                 raise RuntimeError(f"{name}: {counts[name] - written} rows have no article in "
                                    f"{ARTICLES}, so no run date")
         else:
-            for run in sorted(runs - rewrite[name]):
-                part = previous / name / _part_name(run)
-                if part.exists():
-                    _link(part, dest / part.name)
-                    linked += 1
-            _write_run_parts(con, name, dest, runs & rewrite[name])
+            days: set[dt.date] = set()
+            for month, month_runs in sorted(months.items()):
+                changed = {r for r in rewrite[name] if _month(r) == month}
+                n, todo = _carry_month(con, name, dest, previous, month, changed, month_runs)
+                linked += n
+                days |= todo
+            _write_run_parts(con, name, dest, days)
         if not any(dest.iterdir()):  # no rows: one empty part, so a glob still matches
             empty = con.sql(f"select * from {MART_SCHEMA}.{name} limit 0").to_arrow_table()
             pq.write_table(empty, dest / ALL_PART)
@@ -418,8 +487,12 @@ def publish(settings: Settings, con) -> Path:
     build_dir = builds_dir / build_id
     build_dir.mkdir(parents=True)
     previous = builds_dir / previous_id if previous_id else None
-    if previous is not None and not all((previous / n).is_dir() for n in marts.article):
-        previous = None  # pruned, or the layout of one file per mart
+    if previous is not None and not all(
+        (previous / n).is_dir()
+        and all(p.is_dir() or p.name == ALL_PART for p in (previous / n).iterdir())
+        for n in marts.article
+    ):
+        previous = None  # pruned, or an older layout (one file per mart, or per run date)
     linked = _write_parquet(con, marts, build_dir, previous, rewrite, counts, info)
     link = out_dir / "parquet"
     readers_on = link.resolve().name if link.is_symlink() else build_id

@@ -56,7 +56,10 @@ def _build_dir(settings: Settings) -> Path:
 
 def _published(settings: Settings) -> dict[str, list]:
     """Every published table (rows sorted; build_info without id and time) and every
-    Parquet part, by mart and part name."""
+    Parquet partition (``<mart>/run_month=YYYY-MM``, whatever its part files), and checks
+    that readers of the hive-partitioned dataset (DuckDB, pyarrow.dataset) see the mart."""
+    import pyarrow.dataset as ds
+
     out: dict[str, list] = {}
     with duckdb.connect(str(settings.published_dir / "wirehouse.duckdb"), read_only=True) as con:
         for name in MARTS:
@@ -66,12 +69,18 @@ def _published(settings: Settings) -> dict[str, list]:
     build = _build_dir(settings)
     con = duckdb.connect()
     for name in MARTS:
-        for part in sorted((build / name).iterdir()):
-            rows = con.read_parquet(str(part)).fetchall()
-            out[f"{name}/{part.name}"] = sorted(rows, key=repr)
-        # What a reader reads: the whole mart through a glob.
-        rows = con.read_parquet(str(build / name / "*.parquet")).fetchall()
-        assert sorted(rows, key=repr) == out[name]
+        for partition in sorted(p for p in (build / name).iterdir() if p.is_dir()):
+            rows = con.read_parquet(str(partition / "*.parquet")).fetchall()
+            out[f"{name}/{partition.name}"] = sorted(rows, key=repr)
+        # What a reader reads: the whole mart, hive-partitioned (run_month as a column).
+        hive = con.sql(
+            f"select * exclude (run_month) from read_parquet('{build / name}/**/*.parquet', "
+            "hive_partitioning = true, union_by_name = true)"
+        ).fetchall() if any(p.is_dir() for p in (build / name).iterdir()) else (
+            con.read_parquet(str(build / name / "*.parquet")).fetchall())
+        assert sorted(hive, key=repr) == out[name], name
+        table = ds.dataset(build / name, format="parquet", partitioning="hive").to_table()
+        assert table.num_rows == len(out[name]), name
     con.close()
     return out
 
@@ -88,7 +97,7 @@ def _assert_equals_full_publish(settings: Settings) -> dict[str, list]:
 def _parts(build: Path) -> dict[str, int]:
     """Inode of every part of the article marts, by mart/part name."""
     return {f"{name}/{p.name}": p.stat().st_ino
-            for name in ARTICLE_MARTS for p in (build / name).iterdir()}
+            for name in ARTICLE_MARTS for p in (build / name).rglob("*.parquet")}
 
 
 def _log(caplog: pytest.LogCaptureFixture) -> str:
@@ -120,8 +129,11 @@ def test_nightly_runs_publish_incrementally_and_equal_a_full_publish(
     settings = warehouse
     before = _build_dir(settings)
     old_parts = _parts(before)
-    assert {p.name for p in (before / "dim_articles").iterdir()} == {
-        f"part-{d}.parquet" for d in DAYS}
+    # The first publish wrote its month as one part; the next two nights added day parts.
+    assert {str(p.relative_to(before / "dim_articles"))
+            for p in (before / "dim_articles").rglob("*.parquet")} == {
+        "run_month=2019-03/part-2019-03-04_2019-03-04.parquet",
+        "run_month=2019-03/part-2019-03-05.parquet", "run_month=2019-03/part-2019-03-06.parquet"}
 
     # Run 03-07 brings an article of its day and two late ones dated 03-04, one an earlier
     # wire copy of the grain story of run 03-05: that story's rows in other runs change.
@@ -158,9 +170,10 @@ def test_rerun_of_one_date_rewrites_only_that_date(
     assert {k for k, ino in new_parts.items() if old_parts.get(k) != ino} == {
         k for k in new_parts if "2019-03-05" in k} | {"fct_statements/part-all.parquet"}
     assert {k for k in old_parts if "2019-03-05" not in k} <= set(new_parts)
-    published = _assert_equals_full_publish(settings)
-    (grain,) = published["dim_articles/part-2019-03-05.parquet"]
+    part = _build_dir(settings) / "dim_articles" / "run_month=2019-03" / "part-2019-03-05.parquet"
+    (grain,) = duckdb.connect().read_parquet(str(part)).fetchall()
     assert "grain deal in Cairo" in repr(grain)
+    _assert_equals_full_publish(settings)
 
 
 def test_a_full_rebuild_publishes_everything(
@@ -175,7 +188,10 @@ def test_a_full_rebuild_publishes_everything(
     assert "every mart copied" in _log(caplog)
     assert unpublished_runs(settings) == set()
     new_parts = _parts(_build_dir(settings))
-    assert set(new_parts) == set(old_parts)
+    # One part per month and mart (the runs it covers in its name), nothing linked.
+    assert "dim_articles/part-2019-03-04_2019-03-06.parquet" in new_parts
+    assert len(new_parts) == len({k.split("/")[0] for k in new_parts})
+    assert all("_" in k for k in new_parts)
     assert not set(new_parts.values()) & set(old_parts.values())
     _assert_equals_full_publish(settings)
 
@@ -190,9 +206,9 @@ def test_a_removed_article_disappears_from_the_copy(
     (settings.archive / "2019-03-06" / "border.txt").unlink()
     run_without_airflow(settings, settings.archive, DAYS[2])
     assert "incrementally: runs ['2019-03-06'] changed" in _log(caplog)
+    assert not any("2019-03-06" in key for key in _parts(_build_dir(settings)))  # no article
     published = _assert_equals_full_publish(settings)
     assert not any(gone in row for name in MARTS for row in published[name])
-    assert not any("2019-03-06" in key for key in published)  # the run holds no article now
     assert len(published["dim_articles"]) == 2
 
 

@@ -79,7 +79,8 @@ while not stop.exists():
             con = duckdb.connect()
             con.register("build_info", con.read_parquet(str(build / "build_info.parquet")))
             for name in ("dim_articles", "fct_actor_mentions", "dim_actors"):
-                con.register(name, con.read_parquet(str(build / name / "*.parquet")))
+                con.register(name, con.read_parquet(str(build / name / "**" / "*.parquet"),
+                                                    hive_partitioning=True))
             check(con.execute(CHECK).fetchall(), mode)
             con.close()
     except Exception as exc:  # noqa: BLE001 - every error counts
