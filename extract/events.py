@@ -47,13 +47,22 @@ if TYPE_CHECKING:
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 OBJECT_DEPS = frozenset({"dobj", "dative"})
 TARGET_PREPS = frozenset({"with", "against", "on", "to", "toward", "towards", "from", "at", "into",
-                          "upon", "over"})
+                          "upon", "over", "between", "for"})
+PARTICLES = frozenset({"out", "off", "up", "down", "back", "away", "over", "aside"})
+PLACE_PREPS = frozenset({"in", "inside", "near"})
+# Verbs whose "that" clause names who is asked to act ("demanded that X ...").
+DEMAND_VERBS = frozenset({"demand", "urge", "ask", "insist", "call", "press", "push", "request",
+                          "appeal", "require", "order", "propose", "suggest"})
 INHERIT_DEPS = frozenset({"xcomp", "conj", "advcl", "pcomp"})
 NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor"})
 THIRD_PERSON = frozenset({"he", "she", "him", "her"})
 FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 RELATIVE = frozenset({"that", "which", "who", "whom"})
 AGENTIVE = ("ers", "ors", "er", "or")
+INTENT_AUX = frozenset({"will", "would", "'ll", "could", "might", "may", "shall"})
+INTENT_VERBS = frozenset({"plan", "threaten", "vow", "intend", "want", "promise", "pledge",
+                          "seek", "decide", "prepare", "aim", "hope", "offer", "propose"})
+REPORTED_PRONOUNS = frozenset({"it", "they", "he", "she"})
 
 
 @dataclass(frozen=True)
@@ -77,7 +86,9 @@ class EventSpan:
     negated: bool
     link: str
     source: Participant
-    target: Participant
+    target: Participant | None
+    pattern_keys: tuple[str, ...] = ()
+    mood: str = "asserted"
 
 
 # ---------------------------------------------------------------- tone
@@ -131,9 +142,12 @@ class _Mentions:
         ("Israeli-Russian coordination") name a relation between them, not a target."""
         if tok.pos_ != "NOUN":
             return []
+        # Only a mention with a country ("an Indian proposal"), not any name ("the Boston
+        # marathon").
         found = {index for child in tok.lefts if child.dep_ in ("amod", "compound", "nmod")
                  for t in child.subtree for index in [self.covering(t)]
-                 if index is not None and self.cues[index].end <= tok.idx}
+                 if index is not None and self.cues[index].end <= tok.idx
+                 and self.cues[index].country_cue is not None}
         return [self.participant(found.pop())] if len(found) == 1 else []
 
     def of_phrase(self, tok: Token, depth: int = 0) -> list[Participant]:
@@ -202,6 +216,12 @@ def _subjects(tok: Token, m: _Mentions, depth: int = 0) -> tuple[list[Participan
         if child.dep_ in SUBJECT_DEPS:
             if child.lower_ in RELATIVE and tok.dep_ == "relcl":
                 return m.of_phrase(tok.head), "relcl"
+            if (child.lower_ in REPORTED_PRONOUNS and tok.dep_ == "ccomp" and depth < 3
+                    and tok.head is not tok):
+                # "X said it would sanction Y": the pronoun is the reporting verb's subject.
+                found, how = _subjects(tok.head, m, depth + 1)
+                if found:
+                    return found, f"reported:{how}"
             return m.of_phrase(child), "subj"
     for child in tok.children:
         if child.dep_ == "agent":
@@ -215,26 +235,67 @@ def _subjects(tok: Token, m: _Mentions, depth: int = 0) -> tuple[list[Participan
     return [], ""
 
 
+def _is_mandative(clause: Token) -> bool:
+    """"that Hamas *renounce*", "that X *should*/*must* ...": a clause asking for an act, not
+    one reporting a fact ("insisted that ties are strong")."""
+    return clause.tag_ == "VB" or any(c.dep_ == "aux" and c.lower_ in ("should", "must")
+                                      for c in clause.children)
+
+
+def _noun_targets(noun: Token, m: _Mentions) -> list[tuple[Participant, str]]:
+    """Actors an event noun object points to: "held a meeting *with Obama*", "threatened
+    action *against Russia*", "rejected an offer *from Afghanistan*"."""
+    return [(p, f"noun:{c.lower_}") for c in noun.children
+            if c.dep_ == "prep" and c.lower_ in TARGET_PREPS
+            for o in c.children if o.dep_ == "pobj" for p in m.of_phrase(o)]
+
+
 def _targets(tok: Token, m: _Mentions, with_xcomp: bool = True) -> list[tuple[Participant, str]]:
+    """Target actors of predicate ``tok``; a place ("in Tokyo") only when nothing else is."""
     out: list[tuple[Participant, str]] = []
+    places: list[tuple[Participant, str]] = []
     for child in tok.children:
-        if child.dep_ == "dative" and child.pos_ == "ADP":  # "send doctors *to* Uganda"
+        dep = child.dep_
+        if dep == "dative" and child.pos_ == "ADP":  # "send doctors *to* Uganda"
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     out += [(p, f"prep:{child.lower_}") for p in m.of_phrase(pobj)]
-        elif child.dep_ in OBJECT_DEPS or child.dep_ == "nsubjpass":
-            out += [(p, child.dep_) for p in m.of_phrase(child)]
-        elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
+        elif dep in OBJECT_DEPS or dep == "nsubjpass":
+            found = m.of_phrase(child)
+            out += [(p, dep) for p in found]
+            if not found and child.pos_ == "NOUN":
+                out += _noun_targets(child, m)
+                places += [(p, f"place:{c.lower_}") for c in child.children
+                           if c.dep_ == "prep" and c.lower_ in PLACE_PREPS
+                           for o in c.children if o.dep_ == "pobj" for p in m.of_phrase(o)]
+        elif dep == "prep" and child.lower_ in TARGET_PREPS:
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
-                    out += [(p, f"prep:{child.lower_}") for p in m.of_phrase(pobj)]
-        elif child.dep_ == "xcomp" and with_xcomp:
+                    found = m.of_phrase(pobj)
+                    out += [(p, f"prep:{child.lower_}") for p in found]
+                    if not found and pobj.pos_ == "NOUN":
+                        out += _noun_targets(pobj, m)
+        elif dep == "prep" and _is_particle(child):  # "pulled out *of* the pact with X"
+            for pobj in (o for c in child.children if c.dep_ == "prep"
+                         for o in c.children if o.dep_ == "pobj"):
+                found = m.of_phrase(pobj)
+                out += [(p, "prt:pobj") for p in found]
+                if not found and pobj.pos_ == "NOUN":
+                    out += _noun_targets(pobj, m)
+        elif dep == "prep" and child.lower_ in PLACE_PREPS:
+            places += [(p, f"place:{child.lower_}") for o in child.children
+                       if o.dep_ == "pobj" for p in m.of_phrase(o)]
+        elif dep == "ccomp" and tok.lemma_.lower() in DEMAND_VERBS and _is_mandative(child):
+            # "demanded that Hamas renounce ...": the demand is made of the clause's subject.
+            out += [(p, "ccomp:nsubj") for c in child.children if c.dep_ in SUBJECT_DEPS
+                    for p in m.of_phrase(c)]
+        elif dep == "xcomp" and with_xcomp:
             out += [(p, f"xcomp:{how}") for p, how in _targets(child, m, with_xcomp=False)]
-    return out
+    return out or places
 
 
 def _predicates(doc: Doc):
-    """(predicate token, lemma, negation token) for verbs and copular nouns."""
+    """(predicate token, lemma, clause token) for verbs and copular nouns."""
     for i in doc_info(doc).with_pos("VERB", "AUX"):  # no Token for the other words
         tok = doc[i]
         if tok.pos_ == "VERB":
@@ -252,8 +313,8 @@ DEVERBAL = (("ation", ("ate", "", "e")), ("ition", ("ite", "")), ("sion", ("d", 
 
 def _deverbal(lemma: str) -> list[str]:
     """Verb lemmas a noun may derive from, most likely first: "negotiation" -> "negotiate",
-    "suspension" -> "suspend", "withdrawal" -> "withdraw"; the noun itself first ("attack")."""
-    out = [lemma]
+    "suspension" -> "suspend", "withdrawal" -> "withdraw"."""
+    out = []
     for suffix, endings in DEVERBAL:
         if lemma.endswith(suffix) and len(lemma) - len(suffix) >= 3:
             stem = lemma[: -len(suffix)]
@@ -261,10 +322,53 @@ def _deverbal(lemma: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _nominal_objects(pred: Token, m: _Mentions) -> list[Token]:
-    """Event nouns a verb takes as object ("renewed *negotiations*", "mounted its *invasion*")."""
-    return [c for c in pred.children if c.dep_ == "dobj" and c.pos_ == "NOUN"
-            and m.covering(c) is None]
+def _noun_lemma(tok: Token) -> str:
+    return tok.lemma_.lower()
+
+
+def pattern_keys(pred: Token, m: _Mentions) -> tuple[str, ...]:
+    """Keys of ``event_patterns`` a verb predicate may match, most specific first (see
+    ``scripts/build_event_dictionary.py``): verb + particle + object noun, verb + object noun,
+    verb + preposition + its noun, the object as an event noun on its own ("held *talks*",
+    "launched *strikes*": ``~talk``), the verbs it derives from, verb + particle or
+    preposition, the verb."""
+    lemma = pred.lemma_.lower()
+    prts = [c.lower_ for c in pred.children if _is_particle(c)]
+    base = f"{lemma} {prts[0]}" if prts else lemma
+    nouns = [c for c in pred.children if c.dep_ == "dobj" and c.pos_ == "NOUN"
+             and m.covering(c) is None]
+    preps = [(c.lower_, o) for c in pred.children if c.dep_ in ("prep", "agent")
+             for o in c.children if o.dep_ == "pobj"]
+    keys: list[str] = []
+    for noun in nouns:
+        word = _noun_lemma(noun)
+        keys.append(f"{base} {word}")
+        if prts:
+            keys.append(f"{lemma} {word}")
+    for prep, obj in preps:
+        keys.append(f"{base} ({prep} {_noun_lemma(obj)}")
+    for noun in nouns:
+        word = _noun_lemma(noun)
+        keys.append(f"~{word}")
+        keys += _deverbal(word)
+    if prts:
+        keys.append(base)
+    keys += [f"{base} ({prep}" for prep, _ in preps]
+    keys.append(lemma)
+    return tuple(dict.fromkeys(keys))
+
+
+def _is_particle(tok: Token) -> bool:
+    """"pulled *out* of", "set *up*": a particle, or a preposition the parser left without
+    an object."""
+    return tok.dep_ == "prt" or (tok.dep_ == "prep" and tok.lower_ in PARTICLES
+                                 and not any(c.dep_ == "pobj" for c in tok.children))
+
+
+def _copula_keys(noun: Token, lemma: str) -> tuple[str, ...]:
+    """"X is a key *supporter* of Y": the noun as an event noun, then the verb it names."""
+    word = noun.lemma_.lower()
+    return tuple(dict.fromkeys([f"~{word}", lemma, *_deverbal(word)]))
 
 
 def _agent_stem(lemma: str) -> str:
@@ -275,8 +379,53 @@ def _agent_stem(lemma: str) -> str:
 
 
 def _coded(p: Participant, cues: Sequence[ActorCue]) -> bool:
-    return p.pronoun is not None or (p.cue_index is not None
-                                     and cues[p.cue_index].country_cue is not None)
+    """An actor: a first-person pronoun (resolved to the speaker in SQL) or any actor mention
+    (named entity or role phrase); whether it has a country is decided in SQL."""
+    return p.pronoun is not None or p.cue_index is not None
+
+
+def _mood(clause: Token) -> str:
+    """``intent`` for "would/will/could ..." and the verb under "plan/threaten/vow to ...",
+    ``reported`` for a clause under a speech or thought verb ("said Y had ..."), else
+    ``asserted``."""
+    if any(c.dep_ == "aux" and c.lower_ in INTENT_AUX for c in clause.children):
+        return "intent"
+    head = clause.head
+    if clause.dep_ == "xcomp" and head.lemma_.lower() in INTENT_VERBS:
+        return "intent"
+    if clause.dep_ == "ccomp" and head is not clause:
+        return "reported"
+    return "asserted"
+
+
+def _nominal_events(doc: Doc, m: _Mentions):
+    """Event nouns with their own actors: "Netanyahu's *visit* to Moscow", "the *visit* by
+    Netanyahu to Moscow", "*talks* between Israel and Lebanon", "a *mediation* effort ...
+    between X and Y". Yields (noun, [(source, target, link)])."""
+    for i in doc_info(doc).with_pos("NOUN"):
+        tok = doc[i]
+        if tok.n_lefts + tok.n_rights == 0 or m.covering(tok) is not None:
+            continue
+        sources: list[Participant] = []
+        targets: list[Participant] = []
+        between: list[Participant] = []
+        for c in tok.children:
+            if c.dep_ == "poss":
+                sources += m.of_phrase(c)
+            elif c.dep_ == "prep":
+                found = [p for o in c.children if o.dep_ == "pobj" for p in m.of_phrase(o)]
+                if c.lower_ == "by":
+                    sources += found
+                elif c.lower_ == "between":
+                    between += found
+                elif c.lower_ in TARGET_PREPS:
+                    targets += found
+        if sources and (targets or between):
+            yield tok, [(s, t, "noun:poss>prep") for s in sources for t in targets + between
+                        if (s.start, s.end) != (t.start, t.end)]
+        elif len(between) > 1:
+            yield tok, [(a, b, "noun:between") for a in between for b in between
+                        if (a.start, a.end) != (b.start, b.end)]
 
 
 def event_spans(doc: Doc, cues: Sequence[ActorCue]) -> list[EventSpan]:
@@ -292,32 +441,42 @@ def event_spans(doc: Doc, cues: Sequence[ActorCue]) -> list[EventSpan]:
             continue
         if pred is clause:
             targets = _targets(pred, m)
+            keys = pattern_keys(pred, m)
         else:  # copula: "X is a supporter of Y" -> the noun's preps and "of"
             targets = [(p, "attr") for c in pred.children if c.dep_ == "prep"
                        and (c.lower_ == "of" or c.lower_ in TARGET_PREPS)
                        for o in c.children if o.dep_ == "pobj" for p in m.of_phrase(o)]
+            keys = _copula_keys(pred, lemma)
         targets = [(t, link) for t, link in targets if _coded(t, cues)]
         pairs = [(s, t, f"{how}>{link}") for s in sources for t, link in targets
                  if (s.start, s.end) != (t.start, t.end)]
         if not targets and len(sources) > 1:
-            pairs = [(a, b, "reciprocal") for i, a in enumerate(sources) for b in sources[i + 1:]]
+            # "Brazil and the United States agreed": each is the source, the other the target.
+            pairs = [(a, b, "reciprocal") for a in sources for b in sources
+                     if (a.start, a.end) != (b.start, b.end)]
+        elif not targets and pred is clause:
+            # "Ugandan rebels surrendered": an event with no target (SQL keeps it only when
+            # the verb codes one).
+            pairs = [(s, None, f"{how}>none") for s in sources]
         negated = _negated(clause) or (pred is not clause and _negated(pred))
-        # The verb's own lemma first, then the lemmas of its event-noun objects (SQL keeps
-        # the first one the verb seed knows for each source, verb and target).
-        lemmas = [(lemma, pred.text, "")]
-        if pred is clause:
-            lemmas += [(cand, f"{pred.text} {noun.text}", "nominal:")
-                       for noun in _nominal_objects(pred, m)
-                       for cand in _deverbal(noun.lemma_.lower())]
+        mood = _mood(clause)
         for s, t, link in pairs:
-            for cand, text, kind in lemmas:
-                key = (pred.i, cand, s.start, s.end, t.start, t.end)
-                if key in seen:
-                    continue
-                seen.add(key)
-                out.append(EventSpan(
-                    sentence_index=sentence_of(pred.i), verb_start=pred.idx,
-                    verb_end=pred.idx + len(pred.text), verb_text=text, lemma=cand,
-                    negated=negated, link=kind + link, source=s, target=t,
-                ))
+            key = (pred.i, s.start, s.end, t and t.start, t and t.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(EventSpan(
+                sentence_index=sentence_of(pred.i), verb_start=pred.idx,
+                verb_end=pred.idx + len(pred.text), verb_text=pred.text, lemma=lemma,
+                negated=negated, link=link, source=s, target=t, pattern_keys=keys, mood=mood,
+            ))
+    for noun, pairs in _nominal_events(doc, m):
+        word = noun.lemma_.lower()
+        keys = tuple(dict.fromkeys([f"~{word}", word, *_deverbal(word)]))
+        for s, t, link in pairs:
+            out.append(EventSpan(
+                sentence_index=sentence_of(noun.i), verb_start=noun.idx,
+                verb_end=noun.idx + len(noun.text), verb_text=noun.text, lemma=word,
+                negated=_negated(noun), link=link, source=s, target=t, pattern_keys=keys,
+            ))
     return out

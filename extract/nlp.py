@@ -170,8 +170,11 @@ def rows_for_doc(doc: Doc) -> dict[str, list[dict[str, Any]]]:
              "lemma": ev.lemma, "negated": ev.negated, "link": ev.link,
              "source_cue_index": ev.source.cue_index, "source_text": ev.source.text,
              "source_start": ev.source.start, "source_end": ev.source.end,
-             "target_cue_index": ev.target.cue_index, "target_text": ev.target.text,
-             "target_start": ev.target.start, "target_end": ev.target.end}
+             "target_cue_index": ev.target and ev.target.cue_index,
+             "target_text": ev.target and ev.target.text,
+             "target_start": ev.target and ev.target.start,
+             "target_end": ev.target and ev.target.end,
+             "pattern_keys": "|".join(ev.pattern_keys), "mood": ev.mood}
         )
     return rows
 

@@ -89,6 +89,11 @@ def read_predictions(con, names: dict[str, str], records: list[dict[str, Any]]):
         f"left join marts.dim_actors as a on m.actor_id = a.actor_id order by m.start_char",
     ):
         mentions.setdefault(row["article_id"], []).append(row)
+    events: dict[str, list] = {}
+    if _table_exists(con, "marts", "fct_events"):
+        sql = "select * from marts.fct_events order by sentence_index, evidence_start"
+        for row in _rows(con, sql):
+            events.setdefault(row["article_id"], []).append(row)
     relations: dict[str, list] = {}
     if _table_exists(con, "marts", "fct_article_country_pairs"):
         for row in _rows(con, "select * from marts.fct_article_country_pairs"):
@@ -131,7 +136,21 @@ def read_predictions(con, names: dict[str, str], records: list[dict[str, Any]]):
                 }
                 for r in relations.get(article_id, [])
             ],
+            "events": [_event(e, shift) for e in events.get(article_id, [])],
         }
+
+
+def _event(e: dict[str, Any], shift: int) -> dict[str, Any]:
+    def at(key: str) -> int | None:
+        return None if e.get(key) is None else e[key] + shift
+
+    return {
+        "source_start": at("source_start"), "source_end": at("source_end"),
+        "target_start": at("target_start"), "target_end": at("target_end"),
+        "event_type": e.get("event_type"), "quad_class": e.get("quad_class"),
+        "source_country": e.get("source_country_iso3"),
+        "target_country": e.get("target_country_iso3"),
+    }
 
 
 def predict(gold: Path, out: Path, scratch: Path | None = None, n_process: int = 2) -> int:

@@ -118,11 +118,13 @@ EVENT_SPANS = pa.schema(
         ("lemma", pa.string()),
         ("negated", pa.bool_()),
         ("link", pa.string()),  # how source and target were found in the parse
+        ("pattern_keys", pa.string()),  # event_patterns keys, most specific first, "|"-joined
+        ("mood", pa.string()),  # asserted | intent | reported
         ("source_cue_index", pa.int32()),  # null for a first-person pronoun
         ("source_text", pa.string()),
         ("source_start", pa.int32()),
         ("source_end", pa.int32()),
-        ("target_cue_index", pa.int32()),
+        ("target_cue_index", pa.int32()),  # null for a pronoun or no target
         ("target_text", pa.string()),
         ("target_start", pa.int32()),
         ("target_end", pa.int32()),

@@ -96,6 +96,20 @@ def test_country_relations_polarity_per_day(marts) -> None:
     assert (n_articles, n_copies, polarity) == (1, 2, "conflict")
     assert n_conflict == 2 and n_coop == 0  # the copy's events are not counted twice
     assert n_evidence >= 1
+    # Directed: Iceland arrested Norwegians, Norway condemned Iceland (country_a is ISL).
+    directed = _rows(marts, "select n_conflict_a_to_b, n_conflict_b_to_a, n_cooperation_a_to_b "
+                            "from fct_country_relations where country_a = 'ISL' "
+                            "and country_b = 'NOR' and relation_date = ?", [dt.date(2019, 3, 3)])
+    assert directed == [(1, 1, 0)]
+
+
+def test_events_carry_codes_and_their_statement(marts) -> None:
+    actions = _rows(marts, "select count(*), count(cameo_code), count(plover_type), "
+                           "count(event_type) from fct_events where event_kind = 'action'")
+    assert actions[0][0] > 0 and len(set(actions[0])) == 1
+    said = _rows(marts, "select count(*) from fct_events where event_kind = 'statement' "
+                        "and statement_id is null")
+    assert said == [(0,)]
 
 
 def test_article_pairs_for_predictions(marts) -> None:

@@ -73,8 +73,12 @@ event_evidence as (
         score,
         intensity,
         tone,
-        polarity
+        polarity,
+        source_country_iso3 as source_iso3
     from events
+    -- Relations are between two different countries (fct_events also holds domestic events
+    -- and events with no target).
+    where country_a is not null and country_b is not null and country_a <> country_b
 ),
 
 -- Sentences naming both countries with no event between them: half their tone.
@@ -88,7 +92,8 @@ tone_evidence as (
         0.5 * coalesce(tones.tone, 0) as score,
         null::integer as intensity,
         coalesce(tones.tone, 0) as tone,
-        'neutral' as polarity
+        'neutral' as polarity,
+        null::varchar as source_iso3
     from sentence_pairs
     left join tones on sentence_pairs.sentence_id = tones.span_id and tones.span_kind = 'sentence'
     anti join event_evidence
@@ -136,6 +141,19 @@ aggregated as (
         count(*) filter (where event_kind = 'statement') as n_statements,
         count(*) filter (where polarity = 'cooperation') as n_cooperation,
         count(*) filter (where polarity = 'conflict') as n_conflict,
+        -- Directed: who acted on whom (country_a is the alphabetically first country).
+        count(*) filter (
+            where polarity = 'cooperation' and source_iso3 = country_a
+        ) as n_cooperation_a_to_b,
+        count(*) filter (
+            where polarity = 'cooperation' and source_iso3 = country_b
+        ) as n_cooperation_b_to_a,
+        count(*) filter (
+            where polarity = 'conflict' and source_iso3 = country_a
+        ) as n_conflict_a_to_b,
+        count(*) filter (
+            where polarity = 'conflict' and source_iso3 = country_b
+        ) as n_conflict_b_to_a,
         round(avg(intensity), 6) as mean_intensity,
         round(avg(tone) filter (where event_kind <> 'co-mention'), 6) as mean_event_tone,
         round(sum(score), 6) as score
@@ -165,6 +183,10 @@ final as (
         coalesce(aggregated.n_statements, 0) as n_statements,
         coalesce(aggregated.n_cooperation, 0) as n_cooperation,
         coalesce(aggregated.n_conflict, 0) as n_conflict,
+        coalesce(aggregated.n_cooperation_a_to_b, 0) as n_cooperation_a_to_b,
+        coalesce(aggregated.n_cooperation_b_to_a, 0) as n_cooperation_b_to_a,
+        coalesce(aggregated.n_conflict_a_to_b, 0) as n_conflict_a_to_b,
+        coalesce(aggregated.n_conflict_b_to_a, 0) as n_conflict_b_to_a,
         aggregated.mean_intensity,
         coalesce(aggregated.mean_event_tone, sentence_counts.mean_tone) as tone,
         coalesce(aggregated.score, 0) as score,

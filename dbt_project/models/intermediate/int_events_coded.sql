@@ -1,9 +1,17 @@
--- Verb events: each source -> predicate -> target span of the parse whose lemma is in the
--- event_verbs seed (the verb's own, else its event-noun object's) and whose two actors are
--- coded to different countries. A first-person pronoun ("I", "we") inside a quote stands
--- for the quote's speaker. Score: the seed's
--- intensity / 10 (cooperation > 0 > conflict); a negated cooperation verb ("would not
--- allow") is conflict of the same strength, a negated conflict verb scores 0.
+-- Verb events: each source -> predicate -> target span of the parse (extract/events.py)
+-- coded with the event dictionary seeds (scripts/build_event_dictionary.py):
+-- * the first of the span's pattern keys (most specific first: "sign agreement", "agree (to
+--   ceasefire", "~talk", "agree") found in event_patterns gives the CAMEO code, event_codes
+--   its PLOVER type / mode, quad class and intensity;
+-- * intent ("would sanction", "would meet"): a cooperative action is AGREE (PLOVER:
+--   express intent to cooperate), a material conflict action THREATEN, CAMEO code kept;
+-- * negation: a negated cooperative event is REJECT (quad 3) scoring -intensity / 10, a
+--   negated conflict event keeps its type and scores 0;
+-- * source: an actor mention, or a first-person pronoun inside a quote (the quote's
+--   speaker); target: an actor mention, or none for the types one actor carries out alone
+--   ("rebels surrendered": event_codes.needs_target false); never the same actor; a place
+--   ("in Tokyo") only in another country than the source's.
+-- Score: intensity / 10 (cooperation > 0 > conflict).
 {{
     config(
         materialized='incremental',
@@ -20,8 +28,38 @@ spans as (
     {{ changed_articles_filter() }}
 ),
 
-verbs as (
-    select * from {{ ref('event_verbs') }}
+patterns as (
+    select * from {{ ref('event_patterns') }}
+),
+
+codes as (
+    select * from {{ ref('event_codes') }}
+),
+
+keys as (
+    select
+        event_span_id,
+        unnest(string_split(pattern_keys, '|')) as pattern_key,
+        generate_subscripts(string_split(pattern_keys, '|'), 1) as key_rank
+    from spans
+),
+
+-- The most specific key the dictionary knows, per span.
+matched as (
+    select
+        keys.event_span_id,
+        keys.pattern_key,
+        codes.cameo_code,
+        codes.plover_type,
+        codes.plover_mode,
+        codes.event_type,
+        codes.quad_class,
+        codes.needs_target,
+        codes.intensity
+    from keys
+    inner join patterns on keys.pattern_key = patterns.pattern_key
+    inner join codes on patterns.cameo_code = codes.cameo_code
+    qualify row_number() over (partition by keys.event_span_id order by keys.key_rank) = 1
 ),
 
 mentions as (
@@ -84,9 +122,24 @@ participants as (
 coded as (
     select
         spans.*,
-        verbs.event_type,
-        verbs.quad_class,
-        verbs.intensity,
+        matched.pattern_key,
+        matched.cameo_code,
+        matched.plover_type,
+        matched.plover_mode,
+        case
+            when spans.is_negated and matched.quad_class in (1, 2) then 'REJECT'
+            when spans.mood = 'intent' and matched.quad_class in (1, 2) then 'AGREE'
+            when spans.mood = 'intent' and matched.quad_class = 4 then 'THREATEN'
+            else matched.event_type
+        end as event_type,
+        case
+            when spans.is_negated and matched.quad_class in (1, 2) then 3
+            when spans.mood = 'intent' and matched.quad_class in (1, 2) then 1
+            when spans.mood = 'intent' and matched.quad_class = 4 then 3
+            else matched.quad_class
+        end as quad_class,
+        matched.quad_class as action_quad_class,
+        matched.intensity,
         src.mention_id as source_mention_id_resolved,
         src.actor_id as source_actor_id,
         src.iso3 as source_iso3,
@@ -97,7 +150,7 @@ coded as (
         tgt.sector as target_sector,
         coalesce(tones.tone, 0) as tone
     from spans
-    inner join verbs on spans.lemma = verbs.lemma
+    inner join matched on spans.event_span_id = matched.event_span_id
     inner join participants as src
         on spans.event_span_id = src.event_span_id and src.side = 'source'
     inner join participants as tgt
@@ -105,14 +158,18 @@ coded as (
     left join tones
         on spans.sentence_id = tones.span_id and tones.span_kind = 'sentence'
     where
-        src.iso3 is not null
-        and tgt.iso3 is not null
-        and src.iso3 <> tgt.iso3
-    -- One event per source, verb and target: the verb's own lemma before the lemmas of its
-    -- event-noun object ("renewed negotiations"), the first the seed knows.
+        src.actor_id is not null
+        and (not spans.has_target or tgt.actor_id is not null)
+        and (spans.has_target or not matched.needs_target)
+        and tgt.actor_id is distinct from src.actor_id
+        -- A place is a target only abroad ("set up a centre in Tokyo"), not at home.
+        and not (
+            spans.parse_link like '%place:%' and src.iso3 is not distinct from tgt.iso3
+        )
+    -- One event per predicate, source and target (a pair found twice in the parse).
     qualify row_number() over (
         partition by spans.article_id, spans.verb_start, spans.source_start, spans.target_start
-        order by spans.parse_link like 'nominal:%', spans.event_index
+        order by spans.event_index
     ) = 1
 ),
 
@@ -133,13 +190,18 @@ final as (
         target_sector,
         lemma,
         verb_text,
+        pattern_key,
+        cameo_code,
+        plover_type,
+        plover_mode,
+        mood,
         is_negated,
         event_type,
         quad_class,
         intensity,
         tone,
         case
-            when is_negated and quad_class in (3, 4) then 0.0
+            when is_negated and action_quad_class in (3, 4) then 0.0
             when is_negated then -abs(intensity) / 10.0
             else intensity / 10.0
         end as score,

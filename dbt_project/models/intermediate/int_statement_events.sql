@@ -61,6 +61,7 @@ final as (
     select
         targets.statement_id || ':' || targets.target_iso3 as event_id,
         'statement' as event_kind,
+        targets.statement_id,
         speakers.article_id,
         statements.sentence_id,
         statements.sentence_index,

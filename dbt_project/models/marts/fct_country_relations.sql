@@ -1,5 +1,6 @@
 -- Day-level relations: article pairs summed per article date, each syndicated story once
--- (its earliest copy), with the number of copies.
+-- (its earliest copy), with the number of copies. Counts are unordered (the pair) and
+-- directed (A -> B: events whose source is country_a and target country_b, and back).
 with
 
 pairs as (
@@ -34,6 +35,10 @@ aggregated as (
         sum(n_statements) as n_statements,
         sum(n_cooperation) as n_cooperation,
         sum(n_conflict) as n_conflict,
+        sum(n_cooperation_a_to_b) as n_cooperation_a_to_b,
+        sum(n_cooperation_b_to_a) as n_cooperation_b_to_a,
+        sum(n_conflict_a_to_b) as n_conflict_a_to_b,
+        sum(n_conflict_b_to_a) as n_conflict_b_to_a,
         round(
             sum(mean_intensity * n_events)
             / nullif(sum(n_events) filter (where mean_intensity is not null), 0),
@@ -72,6 +77,10 @@ final as (
         aggregated.n_statements,
         aggregated.n_cooperation,
         aggregated.n_conflict,
+        aggregated.n_cooperation_a_to_b,
+        aggregated.n_cooperation_b_to_a,
+        aggregated.n_conflict_a_to_b,
+        aggregated.n_conflict_b_to_a,
         aggregated.mean_intensity,
         aggregated.mean_tone,
         aggregated.net_score,

@@ -1,10 +1,13 @@
+-- One row per coded event (int_events_coded: actions from the parse and the event
+-- dictionary; int_statement_events: a speaker towards a country named in the quote), with
+-- its article, story and date, and the statement it sits in when it was said rather than done.
 with
 
 actions as (
     select * from {{ ref('int_events_coded') }}
 ),
 
-statements as (
+statement_events as (
     select * from {{ ref('int_statement_events') }}
 ),
 
@@ -16,10 +19,32 @@ stories as (
     select * from {{ ref('int_article_stories') }}
 ),
 
+statements as (
+    select * from {{ ref('stg_news__statements') }}
+),
+
 events as (
     select * from actions
     union all by name
-    select * from statements
+    select * from statement_events
+),
+
+-- The statement an action was said in: the quote or reported speech holding its verb
+-- ("Russia warned it would strike Ukraine" vs "Russia struck Ukraine").
+said_in as (
+    select
+        events.event_id,
+        statements.statement_id
+    from events
+    inner join statements
+        on
+            events.article_id = statements.article_id
+            and events.evidence_start >= statements.content_start
+            and events.evidence_start < statements.content_end
+    where events.event_kind = 'action'
+    qualify row_number() over (
+        partition by events.event_id order by statements.content_end - statements.content_start
+    ) = 1
 ),
 
 final as (
@@ -39,6 +64,12 @@ final as (
         events.target_sector,
         least(events.source_iso3, events.target_iso3) as country_a,
         greatest(events.source_iso3, events.target_iso3) as country_b,
+        events.cameo_code,
+        events.plover_type,
+        events.plover_mode,
+        events.pattern_key,
+        events.mood,
+        coalesce(events.statement_id, said_in.statement_id) as statement_id,
         events.event_type,
         events.quad_class,
         events.intensity,
@@ -62,6 +93,7 @@ final as (
     from events
     inner join articles on events.article_id = articles.article_id
     inner join stories on events.article_id = stories.article_id
+    left join said_in on events.event_id = said_in.event_id
 )
 
 select * from final

@@ -17,11 +17,15 @@ final as (
         lower(lemma) as lemma,
         coalesce(negated, false) as is_negated,
         link as parse_link,
+        coalesce(mood, 'asserted') as mood,
+        -- The event_patterns keys of the predicate, most specific first (extract/events.py).
+        coalesce(pattern_keys, lower(lemma)) as pattern_keys,
         article_id || ':c' || source_cue_index::varchar as source_mention_id,
         source_text,
         source_start,
         source_end,
         article_id || ':c' || target_cue_index::varchar as target_mention_id,
+        target_start is not null as has_target,
         target_text,
         target_start,
         target_end
