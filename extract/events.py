@@ -61,7 +61,12 @@ RELATIVE = frozenset({"that", "which", "who", "whom"})
 AGENTIVE = ("ers", "ors", "er", "or")
 INTENT_AUX = frozenset({"will", "would", "'ll", "could", "might", "may", "shall"})
 INTENT_VERBS = frozenset({"plan", "threaten", "vow", "intend", "want", "promise", "pledge",
-                          "seek", "decide", "prepare", "aim", "hope", "offer", "propose"})
+                          "seek", "prepare", "aim", "hope", "offer", "propose"})
+LIGHT_VERBS = frozenset({"hold", "launch", "make", "take", "give", "stage", "mount", "carry",
+                         "conduct", "begin", "start", "continue", "resume", "renew", "have",
+                         "issue", "express", "announce", "pay", "reach", "undertake", "lead",
+                         "open", "step", "wage", "unleash", "initiate", "put", "voice"})
+MANDATIVE_AUX = frozenset({"must", "should"})
 REPORTED_PRONOUNS = frozenset({"it", "they", "he", "she"})
 
 
@@ -142,12 +147,13 @@ class _Mentions:
         ("Israeli-Russian coordination") name a relation between them, not a target."""
         if tok.pos_ != "NOUN":
             return []
-        # Only a mention with a country ("an Indian proposal"), not any name ("the Boston
-        # marathon").
+        # A mention with a country ("an Indian proposal") or an organisation ("the APEC
+        # forum"), not any place name ("the Boston marathon").
         found = {index for child in tok.lefts if child.dep_ in ("amod", "compound", "nmod")
                  for t in child.subtree for index in [self.covering(t)]
                  if index is not None and self.cues[index].end <= tok.idx
-                 and self.cues[index].country_cue is not None}
+                 and (self.cues[index].country_cue is not None
+                      or self.cues[index].label in ("ORG", "NORP"))}
         return [self.participant(found.pop())] if len(found) == 1 else []
 
     def of_phrase(self, tok: Token, depth: int = 0) -> list[Participant]:
@@ -164,6 +170,11 @@ class _Mentions:
             index = self.covering(tok)
             if index is not None:
                 out.append(self.participant(index))
+                # "Hungarian and Romanian officials": the actors split the conjoined
+                # modifiers into one mention each; the head belongs to the last one.
+                out += [self.participant(j) for child in tok.lefts if child.dep_ == "amod"
+                        and any(c.dep_ == "conj" for c in child.children)
+                        for j in [self.covering(child)] if j is not None and j != index]
             elif depth < 2:
                 out += self.modifier(tok)
                 for child in tok.children:
@@ -238,7 +249,7 @@ def _subjects(tok: Token, m: _Mentions, depth: int = 0) -> tuple[list[Participan
 def _is_mandative(clause: Token) -> bool:
     """"that Hamas *renounce*", "that X *should*/*must* ...": a clause asking for an act, not
     one reporting a fact ("insisted that ties are strong")."""
-    return clause.tag_ == "VB" or any(c.dep_ == "aux" and c.lower_ in ("should", "must")
+    return clause.tag_ in ("VB", "VBP") or any(c.dep_ == "aux" and c.lower_ in ("should", "must")
                                       for c in clause.children)
 
 
@@ -347,14 +358,14 @@ def pattern_keys(pred: Token, m: _Mentions) -> tuple[str, ...]:
             keys.append(f"{lemma} {word}")
     for prep, obj in preps:
         keys.append(f"{base} ({prep} {_noun_lemma(obj)}")
-    for noun in nouns:
-        word = _noun_lemma(noun)
-        keys.append(f"~{word}")
-        keys += _deverbal(word)
-    if prts:
-        keys.append(base)
-    keys += [f"{base} ({prep}" for prep, _ in preps]
-    keys.append(lemma)
+    nominal = [key for noun in nouns for word in [_noun_lemma(noun)]
+               for key in [f"~{word}", *(f"~{_noun_lemma(c)}" for c in noun.children
+                                          if c.dep_ == "compound" and c.pos_ == "NOUN"),
+                           *_deverbal(word)]]
+    verbal = ([base] if prts else []) + [f"{base} ({prep}" for prep, _ in preps] + [lemma]
+    # A light verb ("held talks", "launched strikes", "made a visit") is about its noun; any
+    # other verb's own code comes before its object's ("rejected an ultimatum").
+    keys += nominal + verbal if lemma in LIGHT_VERBS else verbal + nominal
     return tuple(dict.fromkeys(keys))
 
 
@@ -385,10 +396,13 @@ def _coded(p: Participant, cues: Sequence[ActorCue]) -> bool:
 
 
 def _mood(clause: Token) -> str:
-    """``intent`` for "would/will/could ..." and the verb under "plan/threaten/vow to ...",
-    ``reported`` for a clause under a speech or thought verb ("said Y had ..."), else
-    ``asserted``."""
+    """``threat`` for an intent on a condition ("will withdraw ... unless ..."), ``intent``
+    for "would/will/could ..." and the verb under "plan/vow/want to ...", ``reported`` for
+    a clause under a speech or thought verb ("said Y had ..."), else ``asserted``."""
     if any(c.dep_ == "aux" and c.lower_ in INTENT_AUX for c in clause.children):
+        if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("unless", "if")
+                                         for m in c.children) for c in clause.children):
+            return "threat"
         return "intent"
     head = clause.head
     if clause.dep_ == "xcomp" and head.lemma_.lower() in INTENT_VERBS:
@@ -396,6 +410,23 @@ def _mood(clause: Token) -> str:
     if clause.dep_ == "ccomp" and head is not clause:
         return "reported"
     return "asserted"
+
+
+def _mandative_events(doc: Doc, m: _Mentions):
+    """"Russia said that Sudan *must* return the helicopter": a demand of the speaker on the
+    clause's subject. Yields (reporting verb, [(source, target)])."""
+    for i in doc_info(doc).with_pos("VERB", "AUX"):
+        tok = doc[i]
+        if tok.dep_ != "ccomp" or not any(c.dep_ == "aux" and c.lower_ in MANDATIVE_AUX
+                                          for c in tok.children):
+            continue
+        head = tok.head
+        sources, _ = _subjects(head, m)
+        targets = [p for c in tok.children if c.dep_ in SUBJECT_DEPS for p in m.of_phrase(c)]
+        pairs = [(s, t) for s in sources for t in targets
+                 if s.cue_index is not None and (s.start, s.end) != (t.start, t.end)]
+        if pairs:
+            yield head, pairs
 
 
 def _nominal_events(doc: Doc, m: _Mentions):
@@ -469,6 +500,14 @@ def event_spans(doc: Doc, cues: Sequence[ActorCue]) -> list[EventSpan]:
                 sentence_index=sentence_of(pred.i), verb_start=pred.idx,
                 verb_end=pred.idx + len(pred.text), verb_text=pred.text, lemma=lemma,
                 negated=negated, link=link, source=s, target=t, pattern_keys=keys, mood=mood,
+            ))
+    for head, pairs in _mandative_events(doc, m):
+        for s, t in pairs:
+            out.append(EventSpan(
+                sentence_index=sentence_of(head.i), verb_start=head.idx,
+                verb_end=head.idx + len(head.text), verb_text=head.text, lemma="demand",
+                negated=False, link="reported:must", source=s, target=t,
+                pattern_keys=("demand",),
             ))
     for noun, pairs in _nominal_events(doc, m):
         word = noun.lemma_.lower()

@@ -37,6 +37,7 @@ from extract.events import EventSpan, event_spans  # noqa: E402
 from scripts.dev_actors_eval import code_cue, load_gold  # noqa: E402
 
 SEEDS = ROOT / "dbt_project" / "seeds"
+CIVILIAN = {"CVL", "REF", "JRN", "MED", "EDU", "REL", "NGO", "BUS", "LAB", "AGR", "ELI"}
 DEFAULT_SCORER = Path("/work/shared/eval/score.py")
 
 
@@ -82,18 +83,22 @@ def predict(records: list[dict], model: str, show: bool) -> list[dict]:
             key, row = hit
             src = coded[span.source.cue_index] if span.source.cue_index is not None else (None,)
             tgt = (coded[span.target.cue_index]
-                   if span.target and span.target.cue_index is not None else (None,))
-            if span.target is None and row["needs_target"] == "true":
+                   if span.target and span.target.cue_index is not None else (None, None))
+            if span.target is None and row["needs_target"] == "true" and key == span.lemma:
                 continue
             if "place:" in span.link and src[0] == tgt[0]:
                 continue
             kind, quad = row["event_type"], int(row["quad_class"])
             if span.negated and quad in (1, 2):
                 kind, quad = "REJECT", 3
+            elif span.mood == "threat":
+                kind, quad = "THREATEN", 3
             elif span.mood == "intent" and quad in (1, 2):
                 kind, quad = "AGREE", 1
             elif span.mood == "intent" and quad == 4:
                 kind, quad = "THREATEN", 3
+            elif kind == "FIGHT" and tgt[1] in CIVILIAN:
+                kind = "ASSAULT"
             events.append({
                 "source_start": span.source.start, "source_end": span.source.end,
                 "target_start": span.target.start if span.target else None,

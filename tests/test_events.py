@@ -37,12 +37,12 @@ def _dictionary() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
 
 def _type(span: EventSpan) -> str | None:
     """The event type of the first pattern key the dictionary knows (None: no event, also
-    when the type needs a target and the span has none)."""
+    when the type needs a target, the span has none and only the bare verb matched)."""
     patterns, codes = _dictionary()
     for key in span.pattern_keys:
         if key in patterns and patterns[key] in codes:
             row = codes[patterns[key]]
-            if span.target is None and row["needs_target"] == "true":
+            if span.target is None and row["needs_target"] == "true" and key == span.lemma:
                 return None
             return row["event_type"]
     return None
@@ -203,6 +203,17 @@ NO_INTERACTION = [
 def test_sentences_without_interaction_rarely_get_an_event(nlp) -> None:
     with_event = [text for text in NO_INTERACTION if _coded(nlp, text)]
     assert len(with_event) <= len(NO_INTERACTION) // 10, with_event
+
+
+def test_mandative_clause_is_a_demand_on_its_subject(nlp) -> None:
+    e = _find(nlp, "Chile said that Bolivia must return the seized trucks.", "demand")
+    assert (e.source.text, e.target.text) == ("Chile", "Bolivia") and _type(e) == "DEMAND"
+
+
+def test_conditional_intent_is_a_threat(nlp) -> None:
+    spans = [e for e in _coded(nlp, "Nigeria will withdraw its troops from Chad unless the "
+                                    "fighting stops.") if e.lemma == "withdraw"]
+    assert ("Nigeria", "Chad") in _pairs(spans) and {e.mood for e in spans} == {"threat"}
 
 
 def test_tone_comes_from_the_lexicon() -> None:

@@ -3,6 +3,8 @@
 -- * the first of the span's pattern keys (most specific first: "sign agreement", "agree (to
 --   ceasefire", "~talk", "agree") found in event_patterns gives the CAMEO code, event_codes
 --   its PLOVER type / mode, quad class and intensity;
+-- * an intent on a condition ("will withdraw ... unless") is THREATEN (quad 3);
+-- * FIGHT against a civilian target (sector CVL, REF, ...) is ASSAULT;
 -- * intent ("would sanction", "would meet"): a cooperative action is AGREE (PLOVER:
 --   express intent to cooperate), a material conflict action THREATEN, CAMEO code kept;
 -- * negation: a negated cooperative event is REJECT (quad 3) scoring -intensity / 10, a
@@ -11,7 +13,11 @@
 --   speaker); target: an actor mention, or none for the types one actor carries out alone
 --   ("rebels surrendered": event_codes.needs_target false); never the same actor; a place
 --   ("in Tokyo") only in another country than the source's.
--- Score: intensity / 10 (cooperation > 0 > conflict).
+-- Score: |intensity| / 10, negative for conflict (quad class 3, 4 after the rules above);
+-- a negated conflict event scores 0.
+{% set civilian_sectors %}
+'CVL', 'REF', 'JRN', 'MED', 'EDU', 'REL', 'NGO', 'BUS', 'LAB', 'AGR', 'ELI'
+{% endset %}
 {{
     config(
         materialized='incremental',
@@ -128,12 +134,17 @@ coded as (
         matched.plover_mode,
         case
             when spans.is_negated and matched.quad_class in (1, 2) then 'REJECT'
+            when spans.mood = 'threat' then 'THREATEN'
             when spans.mood = 'intent' and matched.quad_class in (1, 2) then 'AGREE'
             when spans.mood = 'intent' and matched.quad_class = 4 then 'THREATEN'
+            -- PLOVER: FIGHT is armed force against armed actors; against civilians ASSAULT.
+            when matched.event_type = 'FIGHT' and tgt.sector in ({{ civilian_sectors }})
+                then 'ASSAULT'
             else matched.event_type
         end as event_type,
         case
             when spans.is_negated and matched.quad_class in (1, 2) then 3
+            when spans.mood = 'threat' then 3
             when spans.mood = 'intent' and matched.quad_class in (1, 2) then 1
             when spans.mood = 'intent' and matched.quad_class = 4 then 3
             else matched.quad_class
@@ -160,7 +171,13 @@ coded as (
     where
         src.actor_id is not null
         and (not spans.has_target or tgt.actor_id is not null)
-        and (spans.has_target or not matched.needs_target)
+        -- No target: a type one actor carries out alone, or a pattern more specific than
+        -- the bare verb ("called off the strike", "imposed a blackout").
+        and (
+            spans.has_target
+            or not matched.needs_target
+            or matched.pattern_key <> spans.lemma
+        )
         and tgt.actor_id is distinct from src.actor_id
         -- A place is a target only abroad ("set up a centre in Tokyo"), not at home.
         and not (
@@ -202,8 +219,8 @@ final as (
         tone,
         case
             when is_negated and action_quad_class in (3, 4) then 0.0
-            when is_negated then -abs(intensity) / 10.0
-            else intensity / 10.0
+            when quad_class in (3, 4) then -abs(intensity) / 10.0
+            else abs(intensity) / 10.0
         end as score,
         verb_start as evidence_start,
         verb_end as evidence_end,
