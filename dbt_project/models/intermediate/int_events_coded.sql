@@ -109,6 +109,14 @@ participants as (
         sides.side,
         coalesce(mentions.mention_id, speakers.speaker_mention_id) as mention_id,
         coalesce(mentions.actor_id, speakers.speaker_actor_id) as actor_id,
+        mentions.agent_id,
+        -- Who the participant is, to tell a source from its own target: the canonical actor,
+        -- else the generic agent ("Israeli officials"), else the mention.
+        coalesce(
+            mentions.actor_id, speakers.speaker_actor_id, mentions.agent_id,
+            speakers.speaker_mention_id, mentions.mention_id
+        ) as participant_key,
+        coalesce(mentions.mention_kind, 'speaker') as mention_kind,
         coalesce(mentions.iso3, speakers.speaker_iso3) as iso3,
         coalesce(mentions.sector, speakers.speaker_sector) as sector
     from sides
@@ -153,10 +161,12 @@ coded as (
         matched.intensity,
         src.mention_id as source_mention_id_resolved,
         src.actor_id as source_actor_id,
+        src.agent_id as source_agent_id,
         src.iso3 as source_iso3,
         src.sector as source_sector,
         tgt.mention_id as target_mention_id_resolved,
         tgt.actor_id as target_actor_id,
+        tgt.agent_id as target_agent_id,
         tgt.iso3 as target_iso3,
         tgt.sector as target_sector,
         coalesce(tones.tone, 0) as tone
@@ -169,8 +179,13 @@ coded as (
     left join tones
         on spans.sentence_id = tones.span_id and tones.span_kind = 'sentence'
     where
-        src.actor_id is not null
-        and (not spans.has_target or tgt.actor_id is not null)
+        -- Actors are canonical actors or generic agents, never things ("a missile").
+        src.participant_key is not null
+        and src.mention_kind <> 'thing'
+        and (
+            not spans.has_target
+            or (tgt.participant_key is not null and tgt.mention_kind <> 'thing')
+        )
         -- No target: a type one actor carries out alone, or a pattern more specific than
         -- the bare verb ("called off the strike", "imposed a blackout").
         and (
@@ -178,7 +193,7 @@ coded as (
             or not matched.needs_target
             or matched.pattern_key <> spans.lemma
         )
-        and tgt.actor_id is distinct from src.actor_id
+        and tgt.participant_key is distinct from src.participant_key
         -- A place is a target only abroad ("set up a centre in Tokyo"), not at home.
         and not (
             spans.parse_link like '%place:%' and src.iso3 is not distinct from tgt.iso3
@@ -198,10 +213,12 @@ final as (
         sentence_id,
         sentence_index,
         source_actor_id,
+        source_agent_id,
         source_mention_id_resolved as source_mention_id,
         source_iso3,
         source_sector,
         target_actor_id,
+        target_agent_id,
         target_mention_id_resolved as target_mention_id,
         target_iso3,
         target_sector,
