@@ -249,6 +249,8 @@ def _subjects(tok: Token, m: _Mentions, depth: int = 0) -> tuple[list[Participan
 def _is_mandative(clause: Token) -> bool:
     """"that Hamas *renounce*", "that X *should*/*must* ...": a clause asking for an act, not
     one reporting a fact ("insisted that ties are strong")."""
+    if clause.pos_ != "VERB":  # "insisted that ties *are* strong" reports a state
+        return False
     return clause.tag_ in ("VB", "VBP") or any(c.dep_ == "aux" and c.lower_ in ("should", "must")
                                       for c in clause.children)
 
