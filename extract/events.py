@@ -90,7 +90,7 @@ class EventSpan:
     lemma: str
     negated: bool
     link: str
-    source: Participant
+    source: Participant | None  # None: a passive without its agent ("X was killed")
     target: Participant | None
     pattern_keys: tuple[str, ...] = ()
     mood: str = "asserted"
@@ -414,6 +414,24 @@ def _mood(clause: Token) -> str:
     return "asserted"
 
 
+def _passive_without_agent(pred: Token, m: _Mentions, cues: Sequence[ActorCue],
+                           out: list[EventSpan], sentence_of) -> None:
+    """"Three civilians were killed in a bombing": an event whose actor is not named; the
+    passive subject is the target, the source stays empty."""
+    keys = pattern_keys(pred, m)
+    for child in pred.children:
+        if child.dep_ != "nsubjpass":
+            continue
+        for t in m.of_phrase(child):
+            if _coded(t, cues):
+                out.append(EventSpan(
+                    sentence_index=sentence_of(pred.i), verb_start=pred.idx,
+                    verb_end=pred.idx + len(pred.text), verb_text=pred.text,
+                    lemma=pred.lemma_.lower(), negated=_negated(pred), link="passive>nsubjpass",
+                    source=None, target=t, pattern_keys=keys, mood=_mood(pred),
+                ))
+
+
 def _mandative_events(doc: Doc, m: _Mentions):
     """"Russia said that Sudan *must* return the helicopter": a demand of the speaker on the
     clause's subject. Yields (reporting verb, [(source, target)])."""
@@ -471,6 +489,8 @@ def event_spans(doc: Doc, cues: Sequence[ActorCue]) -> list[EventSpan]:
         sources, how = _subjects(clause, m)
         sources = [s for s in sources if _coded(s, cues)]
         if not sources:
+            if pred is clause and any(c.dep_ == "nsubjpass" for c in pred.children):
+                _passive_without_agent(pred, m, cues, out, sentence_of)
             continue
         if pred is clause:
             targets = _targets(pred, m)

@@ -120,7 +120,7 @@ EVENT_SPANS = pa.schema(
         ("link", pa.string()),  # how source and target were found in the parse
         ("pattern_keys", pa.string()),  # event_patterns keys, most specific first, "|"-joined
         ("mood", pa.string()),  # asserted | intent | reported
-        ("source_cue_index", pa.int32()),  # null for a first-person pronoun
+        ("source_cue_index", pa.int32()),  # null for a first-person pronoun or no source
         ("source_text", pa.string()),
         ("source_start", pa.int32()),
         ("source_end", pa.int32()),

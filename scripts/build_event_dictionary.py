@@ -22,7 +22,8 @@ PETRARCH2 patterns are read as: ``*`` is the verb; words after it are particles
 ``(PREP ...)`` a prepositional phrase, ``&SET`` every member of a synonym set (the last word of
 each member), ``$``/``+``/``^`` (source, target, skip) are dropped. Patterns with words
 before the verb other than ``$``/``+`` are skipped (the coder does not look left of the verb),
-as are codes ``---``. A key that several patterns code differently takes the code most
+as are codes ``---``. A verb with no code of its own or of its block gets the code most
+of its own patterns give (at least 3 patterns, a majority). A key that several patterns code differently takes the code most
 patterns give it (ties: the lower code). Then the supplement (``scripts/event_supplement.csv``,
 hand-kept: ``pattern_key,cameo_code,note``) overrides and adds keys; a supplement row with an
 empty code removes the key.
@@ -64,6 +65,7 @@ DEFAULT_OUT = ROOT / "dbt_project" / "seeds"
 PARTICLES = frozenset({"out", "up", "down", "off", "back", "in", "on", "over", "away", "forward",
                        "aside", "through", "about", "around", "into", "for", "with", "to"})
 MAX_SYNSET = 20
+MIN_OWN_PATTERNS = 3
 # PLOVER's quad class of each reported event type.
 QUAD_CLASS = {
     "AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "CONCEDE": 1,
@@ -173,6 +175,7 @@ def read_cameo(path: Path) -> dict[str, Counter]:
     synsets = read_synsets(lines)
     start = next(i for i, line in enumerate(lines) if line.startswith("####### VERB PATTERNS"))
     found: dict[str, Counter] = defaultdict(Counter)
+    owned: dict[str, Counter] = defaultdict(Counter)  # verb -> codes of its own patterns
     block_code: str | None = None
     verbs: dict[str, str | None] = {}
     for line in lines[start + 1:]:
@@ -191,8 +194,10 @@ def read_cameo(path: Path) -> dict[str, Counter]:
             pre, post = body.split("*", 1)
             if any(w not in ("$", "+") for w in pre.split()):
                 continue
-            comment = stripped.split("#", 1)[1].strip().lower() if "#" in stripped else ""
-            owners = [comment.replace("_", " ")] if comment in verbs else list(verbs)
+            comment = stripped.partition("#")[2].strip().lower().replace("_", " ")
+            owners = [comment] if comment in verbs else list(verbs)
+            if comment in verbs:
+                owned[comment][code.split(":")[0]] += 1
             for verb in owners:
                 for key in pattern_keys(verb, post, synsets):
                     found[key][code.split(":")[0]] += 1
@@ -204,6 +209,15 @@ def read_cameo(path: Path) -> dict[str, Counter]:
         code = own or block_code
         if code:
             found[verb][code.split(":")[0]] += 1
+    # A verb without a code of its own or of its block (REFUSE, LIFT, ACCEPT ... blocks are
+    # [---]) takes the code most of its own patterns give, when they agree (>= 3 patterns,
+    # a majority): "refuse" is coded as its patterns mostly are.
+    for verb, codes in owned.items():
+        if verb in found or sum(codes.values()) < MIN_OWN_PATTERNS:
+            continue
+        code, n = sorted(codes.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        if 2 * n > sum(codes.values()):
+            found[verb][code] += 1
     return found
 
 

@@ -77,11 +77,12 @@ def predict(records: list[dict], model: str, show: bool) -> list[dict]:
             hit = code_span(span, patterns, codes)
             if hit is None:
                 if show:
-                    print(f"   - {span.source.text} | {'/'.join(span.pattern_keys)} | "
+                    print(f"   - {span.source and span.source.text} | {'/'.join(span.pattern_keys)} | "
                           f"{span.target.text if span.target else None} [{span.link}]")
                 continue
             key, row = hit
-            src = coded[span.source.cue_index] if span.source.cue_index is not None else (None,)
+            src = (coded[span.source.cue_index]
+                   if span.source and span.source.cue_index is not None else (None, None))
             tgt = (coded[span.target.cue_index]
                    if span.target and span.target.cue_index is not None else (None, None))
             if span.target is None and row["needs_target"] == "true" and key == span.lemma:
@@ -100,14 +101,15 @@ def predict(records: list[dict], model: str, show: bool) -> list[dict]:
             elif kind == "FIGHT" and tgt[1] in CIVILIAN:
                 kind = "ASSAULT"
             events.append({
-                "source_start": span.source.start, "source_end": span.source.end,
+                "source_start": span.source and span.source.start,
+                "source_end": span.source and span.source.end,
                 "target_start": span.target.start if span.target else None,
                 "target_end": span.target.end if span.target else None,
                 "event_type": kind, "quad_class": quad,
                 "source_country": src[0], "target_country": tgt[0],
             })
             if show:
-                print(f"   + {span.source.text} | {key} {row['cameo_code']} {kind} {span.mood}"
+                print(f"   + {span.source and span.source.text} | {key} {row['cameo_code']} {kind} {span.mood}"
                       f" | {span.target.text if span.target else None} [{span.link}]"
                       f"{' NEG' if span.negated else ''}")
         if show:

@@ -71,7 +71,8 @@ def _find(nlp, text: str, lemma: str) -> EventSpan:
 
 
 def _pairs(spans: list[EventSpan]) -> set[tuple[str, str | None]]:
-    return {(e.source.text, e.target.text if e.target else None) for e in spans}
+    return {(e.source.text if e.source else None, e.target.text if e.target else None)
+            for e in spans}
 
 
 # ---------------------------------------------------------------- constructions
@@ -166,6 +167,11 @@ def test_modifier_country_of_the_object(nlp) -> None:
 def test_one_actor_event_has_no_target(nlp) -> None:
     e = _find(nlp, "Two hundred Congolese rebels surrendered on Friday.", "surrender")
     assert e.target is None and _type(e) == "RETREAT"
+
+
+def test_passive_without_agent_has_no_source(nlp) -> None:
+    e = _find(nlp, "Two Malian soldiers were killed near the border on Sunday.", "kill")
+    assert e.source is None and "Malian soldiers" in e.target.text and _type(e) == "FIGHT"
 
 
 def test_first_person_pronoun_is_kept_for_the_speaker(nlp) -> None:

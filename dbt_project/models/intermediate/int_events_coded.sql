@@ -10,7 +10,7 @@
 -- * negation: a negated cooperative event is REJECT (quad 3) scoring -intensity / 10, a
 --   negated conflict event keeps its type and scores 0;
 -- * source: an actor mention, or a first-person pronoun inside a quote (the quote's
---   speaker); target: an actor mention, or none for the types one actor carries out alone
+--   speaker), or none for a passive without its agent; target: an actor mention, or none for the types one actor carries out alone
 --   ("rebels surrendered": event_codes.needs_target false); never the same actor; a place
 --   ("in Tokyo") only in another country than the source's.
 -- Score: |intensity| / 10, negative for conflict (quad class 3, 4 after the rules above);
@@ -179,12 +179,22 @@ coded as (
     left join tones
         on spans.sentence_id = tones.span_id and tones.span_kind = 'sentence'
     where
-        -- Actors are canonical actors or generic agents, never things ("a missile").
-        src.participant_key is not null
-        and src.mention_kind <> 'thing'
+        -- Actors are canonical actors or generic agents; a thing only with its country
+        -- ("Israeli helicopters shelled": Israel's), never on its own ("a missile").
+        -- No source: a passive without its agent ("three civilians were killed").
+        (
+            not spans.has_source
+            or (
+                src.participant_key is not null
+                and (src.mention_kind <> 'thing' or src.iso3 is not null)
+            )
+        )
         and (
             not spans.has_target
-            or (tgt.participant_key is not null and tgt.mention_kind <> 'thing')
+            or (
+                tgt.participant_key is not null
+                and (tgt.mention_kind <> 'thing' or tgt.iso3 is not null)
+            )
         )
         -- No target: a type one actor carries out alone, or a pattern more specific than
         -- the bare verb ("called off the strike", "imposed a blackout").

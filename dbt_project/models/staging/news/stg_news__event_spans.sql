@@ -21,6 +21,7 @@ final as (
         -- The event_patterns keys of the predicate, most specific first (extract/events.py).
         coalesce(pattern_keys, lower(lemma)) as pattern_keys,
         article_id || ':c' || source_cue_index::varchar as source_mention_id,
+        source_start is not null as has_source,
         source_text,
         source_start,
         source_end,
