@@ -23,10 +23,10 @@ PETRARCH2 patterns are read as: ``*`` is the verb; words after it are particles
 each member), ``$``/``+``/``^`` (source, target, skip) are dropped. Patterns with words
 before the verb other than ``$``/``+`` are skipped (the coder does not look left of the verb),
 as are codes ``---``. A verb with no code of its own or of its block gets the code most
-of its own patterns give (at least 3 patterns, a majority). A key that several patterns code differently takes the code most
-patterns give it (ties: the lower code). Then the supplement (``scripts/event_supplement.csv``,
-hand-kept: ``pattern_key,cameo_code,note``) overrides and adds keys; a supplement row with an
-empty code removes the key.
+of its own patterns give (at least 3 patterns, a majority). A key that several patterns code
+differently takes the code most patterns give it (ties: the lower code). Then the
+supplement (``scripts/event_supplement.csv``, hand-kept: ``pattern_key,cameo_code,note``)
+overrides and adds keys; a supplement row with an empty code removes the key.
 
 ``event_codes.csv`` -- one row per CAMEO code used by a pattern, with
 

@@ -77,7 +77,8 @@ def predict(records: list[dict], model: str, show: bool) -> list[dict]:
             hit = code_span(span, patterns, codes)
             if hit is None:
                 if show:
-                    print(f"   - {span.source and span.source.text} | {'/'.join(span.pattern_keys)} | "
+                    print(f"   - {span.source and span.source.text} | "
+                          f"{'/'.join(span.pattern_keys)} | "
                           f"{span.target.text if span.target else None} [{span.link}]")
                 continue
             key, row = hit
@@ -109,7 +110,8 @@ def predict(records: list[dict], model: str, show: bool) -> list[dict]:
                 "source_country": src[0], "target_country": tgt[0],
             })
             if show:
-                print(f"   + {span.source and span.source.text} | {key} {row['cameo_code']} {kind} {span.mood}"
+                print(f"   + {span.source and span.source.text} | {key} {row['cameo_code']} "
+                      f"{kind} {span.mood}"
                       f" | {span.target.text if span.target else None} [{span.link}]"
                       f"{' NEG' if span.negated else ''}")
         if show:

@@ -10,8 +10,9 @@
 -- * negation: a negated cooperative event is REJECT (quad 3) scoring -intensity / 10, a
 --   negated conflict event keeps its type and scores 0;
 -- * source: an actor mention, or a first-person pronoun inside a quote (the quote's
---   speaker), or none for a passive without its agent; target: an actor mention, or none for the types one actor carries out alone
---   ("rebels surrendered": event_codes.needs_target false); never the same actor; a place
+--   speaker), or none for a passive without its agent; target: an actor mention, or none
+--   for the types one actor carries out alone ("rebels surrendered":
+--   event_codes.needs_target false); never the same actor; a place
 --   ("in Tokyo") only in another country than the source's.
 -- Score: |intensity| / 10, negative for conflict (quad class 3, 4 after the rules above);
 -- a negated conflict event scores 0.
