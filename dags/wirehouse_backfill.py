@@ -35,7 +35,7 @@ import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
 from extract.cluster import warehouse_queue
-from extract.config import DUCKDB_POOL, retry_delay
+from extract.config import DUCKDB_POOL, EARLIEST_DATE, retry_delay
 
 WAREHOUSE = warehouse_queue()
 
@@ -86,7 +86,9 @@ def _plan(**kwargs):
 @dag(
     dag_id="wirehouse_backfill",
     schedule=None,
-    start_date=pendulum.datetime(2019, 1, 1, tz="UTC"),
+    # Any date an article may carry can be run or backfilled (see extract/config.py).
+    start_date=pendulum.datetime(EARLIEST_DATE.year, EARLIEST_DATE.month, EARLIEST_DATE.day,
+                                 tz="UTC"),
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,

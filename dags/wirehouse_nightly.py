@@ -14,6 +14,9 @@ warehouse and rebuilds the marts:
 5. **publish** – copy the marts to a read-only DuckDB file and Parquet for BI tools.
 
 The run's date is the start of its data interval. Rerunning a date gives identical tables.
+`start_date` is the earliest date an article may carry (1600-01-01), so any date of any
+archive can be run or backfilled (`airflow backfill create`); `catchup=False`, so unpausing
+starts only the latest interval, never one run per day since 1600.
 Every task that touches DuckDB takes the one-slot `wirehouse_duckdb` pool and the
 `warehouse` queue (on a Celery cluster, the worker holding the DuckDB file); extraction runs
 on any worker, through `WIREHOUSE_STAGING_URL` when set (see `wirehouse_backfill`).
@@ -30,7 +33,7 @@ from airflow.sdk import Param, dag, get_current_context, task
 from airflow.timetables.trigger import CronTriggerTimetable
 
 from extract.cluster import warehouse_queue
-from extract.config import DUCKDB_POOL, retry_delay
+from extract.config import DUCKDB_POOL, EARLIEST_DATE, retry_delay
 
 WAREHOUSE = warehouse_queue()
 
@@ -76,7 +79,9 @@ def _settings():
 @dag(
     dag_id="wirehouse_nightly",
     schedule=CronTriggerTimetable("0 2 * * *", timezone="UTC", interval=dt.timedelta(days=1)),
-    start_date=pendulum.datetime(2019, 1, 1, tz="UTC"),
+    # Any date an article may carry can be run or backfilled (see extract/config.py).
+    start_date=pendulum.datetime(EARLIEST_DATE.year, EARLIEST_DATE.month, EARLIEST_DATE.day,
+                                 tz="UTC"),
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,

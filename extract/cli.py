@@ -44,13 +44,30 @@ def cmd_dates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _runnable(current, day: dt.date | None = None) -> str | None:
+    """Why no run could process anything here, before Airflow is started; None if it can."""
+    from extract.config import EARLIEST_DATE, LATEST_DATE
+
+    if not current.archive.is_dir():
+        return f"the archive {current.archive} is not a directory"
+    if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+        return (f"no article can carry the date {day}: the reader accepts "
+                f"{EARLIEST_DATE}..{LATEST_DATE} (other dates are rejected as date_out_of_range)")
+    return None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the nightly DAG through Airflow (``airflow dags test``) for one date."""
     from extract.airflow_env import airflow, init_airflow
+    from extract.publish import published_build
 
     _use_archive(args.archive)
     current = settings()
+    if problem := _runnable(current, args.date):
+        print(f"wirehouse: cannot run {args.date}: {problem}", file=sys.stderr)
+        return 2
     init_airflow(current)
+    before = published_build(current)
     # The run at D+1 02:00 covers the data interval that starts on D.
     logical = dt.datetime.combine(args.date + dt.timedelta(days=1), dt.time(2, 0))
     print(f"wirehouse: nightly run for {args.date} on {current.archive}", flush=True)
@@ -62,13 +79,28 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"wirehouse: the run for {args.date} failed (airflow exit {result.returncode}); "
               f"rerun with --verbose for the task logs", file=sys.stderr)
         return result.returncode
-    return _check_run(current, args.date)
+    return check_run(current, args.date, before)
 
 
-def _check_run(current, run_date: dt.date) -> int:
-    """Airflow's `dags test` exits 0 even when a task failed: confirm from the warehouse."""
+def check_run(current, run_date: dt.date, build_before: str | None) -> int:
+    """Say what the run did, from the warehouse, and exit non-zero when it processed nothing
+    for a reason the user did not ask for: Airflow ran none (or not all) of its tasks, or
+    every file it could take is older than the late window (left to a backfill)."""
+    from extract.config import late_days
+    from extract.publish import published_build
+    from extract.runs import left_for_backfill, stage_dir_for
     from extract.warehouse import connect
 
+    staged = stage_dir_for(current, run_date)
+    if staged.exists():
+        print(f"wirehouse: run {run_date} did not finish (staged data left in {staged})",
+              file=sys.stderr)
+        return 1
+    if not current.db_path.exists() or published_build(current) in (None, build_before):
+        print(f"wirehouse: the run for {run_date} processed nothing and published nothing: "
+              f"Airflow ran none (or not all) of its tasks; rerun with --verbose",
+              file=sys.stderr)
+        return 1
     with connect(current.db_path, read_only=True) as con:
         counts = dict(
             con.execute(
@@ -76,19 +108,25 @@ def _check_run(current, run_date: dt.date) -> int:
                 [run_date],
             ).fetchall()
         )
-    staged = current.staging_dir / run_date.isoformat()
-    if staged.exists():
-        print(f"wirehouse: run {run_date} did not finish (staged data left in {staged})",
-              file=sys.stderr)
-        return 1
-    published = current.published_dir / "wirehouse.duckdb"
-    if not published.exists():
-        print("wirehouse: marts were not published", file=sys.stderr)
+        window = late_days()
+        left = None if counts else left_for_backfill(current.archive, run_date, window, con)
+    if left is not None:
+        to = run_date - dt.timedelta(days=window + 1)
+        print(
+            f"wirehouse: run {run_date} processed nothing: {left.n_files} files no run has "
+            f"taken are dated {left.first}..{left.last}, before its late window "
+            f"(WIREHOUSE_LATE_DAYS={window} days); a nightly run leaves them to a backfill:\n"
+            f"  wirehouse backfill --archive {current.archive} --from {left.first} --to {to}",
+            file=sys.stderr,
+        )
         return 1
     print(
         f"wirehouse: {run_date} done: {sum(counts.values())} files seen, "
         f"{counts.get('loaded', 0)} loaded, {counts.get('duplicate', 0)} duplicates, "
         f"{counts.get('rejected', 0)} rejected"
+        + ("" if counts else
+           f" (no file dated {run_date - dt.timedelta(days=window)}..{run_date} "
+           f"that no other run has taken)")
     )
     return 0
 
@@ -111,6 +149,9 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
     _use_archive(args.archive)
     current = settings()
+    if problem := _runnable(current):
+        print(f"wirehouse: cannot backfill: {problem}", file=sys.stderr)
+        return 2
     if args.to < args.from_:
         print(f"wirehouse: --to {args.to} is before --from {args.from_}", file=sys.stderr)
         return 2
@@ -126,13 +167,17 @@ def cmd_backfill(args: argparse.Namespace) -> int:
             "chunk_size": args.chunk_size,
         }
         print(f"wirehouse: backfill {args.from_}..{args.to} through Airflow", flush=True)
+        from extract.backfill import read_state
+        from extract.publish import published_build
+
+        before = published_build(current)
         result = airflow(
             current, "dags", "test", "wirehouse_backfill", "--conf", json.dumps(conf),
             check=False, quiet=not args.verbose,
         )
-        from extract.backfill import read_state
-
-        if result.returncode != 0 or read_state(current).get("build_pending"):
+        # Its last task publishes, whatever the range held: no new build, no finished run.
+        if (result.returncode != 0 or read_state(current).get("build_pending")
+                or published_build(current) in (None, before)):
             print("wirehouse: the backfill did not finish; rerun the same command to resume "
                   "(add --verbose for the task logs)", file=sys.stderr)
             return result.returncode or 1

@@ -19,6 +19,13 @@ DUCKDB_POOL = "wirehouse_duckdb"
 # A nightly run takes late files dated up to this many days before its date; older
 # unclaimed files wait for a backfill (so a fresh install does not swallow an archive).
 DEFAULT_LATE_DAYS = 30
+# The dates an article may carry (the reader rejects others as `date_out_of_range`). The floor
+# is before the first printed newspapers (1605): historical archives load, a year typed as
+# 0987 is still caught. The DAGs start on EARLIEST_DATE, so Airflow runs any date an archive
+# can hold (a DAG creates no task instance for a logical date before its start_date); their
+# catchup=False keeps an unpaused schedule from starting one run per day since then.
+EARLIEST_DATE = dt.date(1600, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
 
 
 def retry_delay() -> dt.timedelta:

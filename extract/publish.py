@@ -440,6 +440,14 @@ def _prune_builds(builds_dir: Path, keep: set[str]) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def published_build(settings: Settings) -> str | None:
+    """The id of the build readers see now (the target of ``published/parquet``), or None
+    before the first publish. A caller compares it before and after a run to know that the
+    run got as far as publishing."""
+    link = settings.published_dir / "parquet"
+    return link.resolve().name if link.is_symlink() else None
+
+
 def publish(settings: Settings, con) -> Path:
     """Publish the marts to ``published/wirehouse.duckdb`` (+ Parquet) atomically, changing
     only what the builds since the last publish changed when it can (module docstring)."""

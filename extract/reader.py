@@ -23,12 +23,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from extract.config import EARLIEST_DATE, LATEST_DATE
+
 MAX_FILE_BYTES = 20 * 1024 * 1024  # larger files are not news articles; keep memory flat
 # Longer texts are parsed in sections (extract/sections.py), memory bounded by the section;
 # the limit bounds a run's time and the rows one article holds (5 MiB of characters).
 MAX_TEXT_CHARS = 5 * 1024 * 1024
-MIN_DATE = dt.date(1900, 1, 1)
-MAX_DATE = dt.date(2100, 12, 31)
+MIN_DATE = EARLIEST_DATE  # see extract/config.py: the DAGs start on the same date
+MAX_DATE = LATEST_DATE
 
 _DATE_LINE = re.compile(r"\Adate[ \t]+(\S+)[ \t]*(.*)\Z", re.DOTALL)
 _ISO_DATE = re.compile(r"\A(\d{4})-(\d{2})-(\d{2})\Z")
@@ -118,17 +120,29 @@ def parse_article(data: bytes) -> Article | Rejection:
 
 
 def peek_date(path: Path) -> dt.date | None:
-    """The date of a file from its first bytes, or None when it has no valid date line."""
+    """The date of a file from its first line, or None when it has no valid date line.
+
+    Reads only up to the end of the first non-blank line, however much whitespace comes
+    before it (the reader accepts any amount), and never more than ``MAX_FILE_BYTES``.
+    """
+    text = ""
+    n_bytes = 0
     try:
         with path.open("rb") as handle:
-            head = handle.read(4096)
+            while n_bytes <= MAX_FILE_BYTES and not ("\n" in text or "\r" in text):
+                block = handle.read(4096 if n_bytes == 0 else 65536)
+                if not block:
+                    break
+                piece = block.decode("utf-8", errors="ignore")
+                if n_bytes == 0:
+                    piece = piece.removeprefix("\ufeff")
+                n_bytes += len(block)
+                # Leading whitespace is dropped as it comes, so a blank prefix costs nothing.
+                text = text + piece if text else piece.lstrip()
     except OSError:
         return None
-    try:
-        start = head.decode("utf-8", errors="ignore").removeprefix("\ufeff").lstrip()
-    except ValueError:
-        return None
-    match = _DATE_LINE.match(start.split("\n", 1)[0].rstrip())
+    first = text.replace("\r", "\n").split("\n", 1)[0]
+    match = _DATE_LINE.match(first.rstrip())
     if not match:
         return None
     parsed = parse_date(match.group(1))

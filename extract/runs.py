@@ -108,6 +108,31 @@ def _known_articles(con, run_date: dt.date, ids: list[str]) -> set[str]:
     return {r[0] for r in rows}
 
 
+@dataclass(frozen=True)
+class LeftOver:
+    n_files: int
+    first: dt.date
+    last: dt.date
+
+
+def left_for_backfill(archive: Path, run_date: dt.date, late_days: int, con) -> LeftOver | None:
+    """Files no run has taken whose date is before the late window of ``run_date``: what a
+    nightly run leaves to a backfill. Lists the archive's older history, so it is meant for
+    explaining an empty run, not for every night."""
+    from extract.reader import peek_date
+
+    since = run_date - dt.timedelta(days=late_days)
+    listing = [c for c in list_candidates(archive, since - dt.timedelta(days=1))
+               if c.problem is None]
+    by_stat, _ = _claimed_elsewhere(con, run_date, listing)
+    dates = [
+        day for c in listing
+        if (c.path, c.size_bytes, c.mtime_ns) not in by_stat
+        and (day := peek_date(c.absolute)) is not None and day < since
+    ]
+    return LeftOver(len(dates), min(dates), max(dates)) if dates else None
+
+
 def plan_run(
     settings: Settings,
     archive: Path,

@@ -75,3 +75,20 @@ def test_peek_date_reads_only_the_header(tmp_path) -> None:
     assert peek_date(path) == dt.date(2019, 3, 7)
     path.write_bytes(b"no date")
     assert peek_date(path) is None
+    # Any amount of leading whitespace, as the reader allows (`wirehouse dates` lists it).
+    path.write_bytes(b" \n" * 50_000 + b"date 1987-03-02\r\nText")
+    assert peek_date(path) == dt.date(1987, 3, 2)
+    assert parse_article(path.read_bytes()).article_date == dt.date(1987, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("token", "ok"),
+    [("1600-01-01", True), ("1851-09-18", True), ("1987-03-02", True), ("2100-12-31", True),
+     ("1599-12-31", False), ("0987-03-02", False), ("2101-01-01", False)],
+)
+def test_historical_dates_are_read_and_typos_rejected(token: str, ok: bool) -> None:
+    got = parse_article(f"date {token}\nA story.".encode())
+    if ok:
+        assert isinstance(got, Article) and got.article_date.isoformat() == token
+    else:
+        assert isinstance(got, Rejection) and got.reason == "date_out_of_range"
