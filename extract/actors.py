@@ -75,6 +75,7 @@ class ActorCue:
     role: str | None = None
     role_start: int | None = None
     role_end: int | None = None
+    grammatical_role: str | None = None  # subject | object | locative | possessor | None
 
 
 # ---------------------------------------------------------------- seed tables
@@ -553,20 +554,30 @@ def _strip_titles(doc: Doc, start: int, end: int) -> int:
 
 
 def _set_canonicals(doc: Doc, drafts: list[Draft]) -> None:
+    """People: the fullest name of the article. A one-word name takes the full name whose
+    surname it is ("Merkel"; "Wahab" for "Hisham Abdel-Wahab": each part of a hyphenated
+    surname), else whose first name it is ("Donald"), the first full name seen winning.
+    Other entities: their name as tagged, other mentions their text, without a leading
+    "the" or a possessive."""
     info = doc_info(doc)
-    full: dict[str, str] = {}
-    for d in sorted(drafts, key=lambda d: d.start):
+    surnames: dict[str, str] = {}
+    first_names: dict[str, str] = {}
+    ordered = sorted(drafts, key=lambda d: d.start)
+    for d in ordered:
         if d.label == "PERSON":
             s = _strip_titles(doc, max(d.start, d.name_start), d.end)
-            name = info.span_text(s, d.end).strip()
-            parts = name.split()
+            d.canonical = info.span_text(s, d.end).strip()
+            parts = d.canonical.split()
             if len(parts) > 1:
-                full.setdefault(parts[-1], name)
-                d.canonical = name
-            else:
-                d.canonical = full.get(name, name)
-        else:
-            d.canonical = normalise_display(info.span_text(d.start, d.end))
+                surnames.setdefault(parts[-1], d.canonical)
+                for piece in parts[-1].split("-")[1:]:
+                    surnames.setdefault(piece, d.canonical)
+                first_names.setdefault(parts[0], d.canonical)
+        else:  # an entity is its name, without the modifiers ("rebel", "Iran's")
+            d.canonical = normalise_display(info.span_text(max(d.start, d.name_start), d.end))
+    for d in ordered:
+        if d.label == "PERSON" and " " not in d.canonical:
+            d.canonical = surnames.get(d.canonical) or first_names.get(d.canonical, d.canonical)
 
 
 def normalise_display(text: str) -> str:
@@ -740,4 +751,22 @@ def _to_cue(doc: Doc, d: Draft) -> ActorCue:
         country_cue_end=d.cue.end if d.cue else None,
         role=d.role_key, role_start=d.role.start if d.role else None,
         role_end=d.role.end if d.role else None,
+        grammatical_role=_grammatical_role(doc, d.head),
     )
+
+
+def _grammatical_role(doc: Doc, head: int) -> str | None:
+    """How the mention's head stands in its clause: a subject acts, an object or a place
+    ("in Algiers", "blockade Paris") is acted on or is where things happen: SQL codes a
+    place-name country word as GOV only when it is no object or locative."""
+    tok = doc[head]
+    dep = tok.dep_
+    if dep in ("nsubj", "nsubjpass", "agent"):
+        return "subject"
+    if dep in ("dobj", "attr", "oprd"):
+        return "object"
+    if dep == "pobj" and tok.head.lower_ in LOCATIVE_PREPS:
+        return "locative"
+    if dep == "poss":
+        return "possessor"
+    return None

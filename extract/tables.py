@@ -104,6 +104,7 @@ ACTOR_CUES = pa.schema(
         ("role", pa.string()),
         ("role_start", pa.int32()),
         ("role_end", pa.int32()),
+        ("grammatical_role", pa.string()),  # subject | object | locative | possessor
     ]
 )
 

@@ -62,6 +62,7 @@ SECTORS = {
     "REL": "REL", "MUS": "REL", "CHR": "REL", "JEW": "REL", "HIN": "REL", "BUD": "REL",
     "CTH": "REL", "HRI": "NGO", "ENV": "NGO", "DEV": "NGO", "MNC": "BUS",
 }
+RELIGIONS = frozenset({"REL", "MUS", "CHR", "JEW", "HIN", "BUD", "CTH"})
 INTERNATIONAL = {"IGO": "IGO", "NGO": "NGO", "IMG": "REB", "MNC": "BUS"}
 HONORIFICS = ("mr", "mrs", "ms", "dr", "sir", "madam")
 SMALL_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "de", "al", "el", "bin", "to"})
@@ -109,7 +110,23 @@ def display_name(phrase: str) -> str:
 
 
 def kb_id_of(phrase: str) -> str:
-    return "kb_" + hashlib.sha1(alias_key(phrase).encode()).hexdigest()[:16]
+    return "kb_" + hashlib.sha1(alias_key(without_acronym(phrase)).encode()).hexdigest()[:16]
+
+
+ACRONYM_RE = re.compile(r"_*\(([^)]*)\)_*")
+
+
+def without_acronym(phrase: str) -> str:
+    """"MORO_ISLAMIC_LIBERATION_FRONT_(MILF)_" -> "MORO_ISLAMIC_LIBERATION_FRONT_"."""
+    return ACRONYM_RE.sub("_", phrase).strip()
+
+
+def name_forms(phrase: str) -> list[str]:
+    """A phrase and, when it ends in a parenthesised acronym, the name and the acronym."""
+    m = ACRONYM_RE.search(phrase)
+    if not m:
+        return [phrase]
+    return [without_acronym(phrase), m.group(1)]
 
 
 # ---------------------------------------------------------------- parsing
@@ -223,7 +240,10 @@ def role_fields(code: str, countries: set[str]) -> tuple[str | None, str | None]
     """(country_iso3, sector) of a CAMEO actor code."""
     head, rest = code[:3], code[3:]
     chunks = [rest[i:i + 3] for i in range(0, len(rest) - 2, 3)]
-    sector = next((SECTORS[c] for c in chunks if c in SECTORS), None)
+    # In an actor code a religion is a descriptor (IMGSEAMUS: a Muslim armed group), not
+    # the sector; only a religious body's code starts with REL.
+    sector = next((SECTORS[c] for c in chunks if c in SECTORS
+                   and (c not in RELIGIONS or c == chunks[0] == "REL")), None)
     if head in INTERNATIONAL:
         return None, sector or INTERNATIONAL[head]
     return (head if head in countries else None), sector
@@ -253,7 +273,8 @@ def build(reference: Path, supplement: Path, seeds: Path) -> dict[str, int]:
 
     merged: dict[str, Entry] = {}
     for entry in entries:
-        if not entry.roles or is_country_entry(entry) or not alias_key(entry.phrase):
+        name = alias_key(without_acronym(entry.phrase))
+        if not entry.roles or is_country_entry(entry) or not name:
             continue
         kb_id = kb_id_of(entry.phrase)
         if kb_id in merged:  # the same actor listed twice (or updated by the supplement)
@@ -270,8 +291,8 @@ def build(reference: Path, supplement: Path, seeds: Path) -> dict[str, int]:
     actors, aliases, roles = [], set(), set()
     for kb_id, entry in merged.items():
         kind = actor_type(entry)
-        actors.append((kb_id, display_name(entry.phrase), kind, entry.source))
-        for form in (entry.phrase, *entry.synonyms):
+        actors.append((kb_id, display_name(without_acronym(entry.phrase)), kind, entry.source))
+        for form in (f for phrase in (entry.phrase, *entry.synonyms) for f in name_forms(phrase)):
             key = alias_key(form)
             if key and len(key) > 1:
                 aliases.add((key, kb_id))
@@ -282,6 +303,7 @@ def build(reference: Path, supplement: Path, seeds: Path) -> dict[str, int]:
                        role.valid_to.isoformat() if role.valid_to else ""))
 
     agents = parse_agents(reference / "Phoenix.agents.txt")
+    aliases |= implicit_surnames(merged, aliases, agents, seeds)
     _write(seeds / "kb_actors.csv", ("kb_id", "actor_name", "actor_type", "source"),
            sorted(actors))
     _write(seeds / "kb_actor_aliases.csv", ("alias_key", "kb_id"), sorted(aliases))
@@ -291,6 +313,36 @@ def build(reference: Path, supplement: Path, seeds: Path) -> dict[str, int]:
     _write(seeds / "kb_agents.csv", ("agent_key", "sector"), sorted(agents.items()))
     return {"actors": len(actors), "aliases": len(aliases), "roles": len(roles),
             "agents": len(agents)}
+
+
+def implicit_surnames(merged: dict[str, Entry], aliases: set[tuple[str, str]],
+                      agents: dict[str, str], seeds: Path) -> set[tuple[str, str]]:
+    """The surname alone as an alias of a KB person the dictionaries list only in full
+    ("Kerry" for John Kerry), when no other KB person has that surname, nothing else in the
+    KB is called that, it is no country word or agent word, and the person held a role
+    after 2005 (news of today names the active ones by surname)."""
+    taken = {key for key, _ in aliases}
+    country_words = {r["alias"] for r in csv.DictReader((seeds / "country_aliases.csv").open())}
+    recent = dt.date(2005, 1, 1)
+    by_surname: dict[str, set[str]] = {}
+    active: set[str] = set()
+    for kb_id, entry in merged.items():
+        if actor_type(entry) != "person":
+            continue
+        words = alias_key(entry.phrase).split()
+        if len(words) < 2:
+            continue
+        by_surname.setdefault(words[-1], set()).add(kb_id)
+        if any(r.valid_to is None or r.valid_to >= recent for r in entry.roles
+               if r.valid_from or r.valid_to):
+            active.add(kb_id)
+    out = set()
+    for surname, ids in by_surname.items():
+        (kb_id,) = ids if len(ids) == 1 else (None,)
+        if (kb_id in active and len(surname) > 3 and surname not in taken
+                and surname not in country_words and surname not in agents):
+            out.add((surname, kb_id))
+    return out
 
 
 def _write(path: Path, header: tuple[str, ...], rows: list[tuple]) -> None:

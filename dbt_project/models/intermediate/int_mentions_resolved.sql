@@ -17,11 +17,13 @@
 --   1. an explicit cue inside the mention's own phrase ("Ukrainian President Petro
 --      Poroshenko"), or in another mention of the same actor in the same article;
 --   2. the KB role valid on the article's date (a KB actor with only international roles
---      has no country);
+--      has no country); for a name several KB actors share, the country they all share;
 --   3. the article's context cue (apposition, same sentence, ...: extract/actors.py);
 --   4. the KB role nearest in time (the dictionaries stop in 2014: a prior, not the truth);
 --   5. sector only: a person is GOV; the head word's sector in the agent dictionary.
 -- Agents and things take the article's cue and their role's sector (today's text rules).
+-- A country word is GOV ("Moscow warned"), CVL when a demonym ("Iranians") or a place
+-- acted on or where things happen ("in Algiers", "blockade Paris"); its role word first.
 {{
     config(
         materialized='incremental',
@@ -88,6 +90,7 @@ coded as (
     select
         cues.*,
         articles.article_date,
+        articles.run_date,
         aliases.iso3 as cue_iso3,
         aliases.alias_type,
         roles.sector as role_sector,
@@ -142,22 +145,31 @@ kb_best_rank as (
 ),
 
 -- One KB actor, or one once the roles valid on the article's date are asked; else none.
+-- Unresolved, the candidates may still agree on a country (every "President Bush" of the
+-- KB is American): that country is a KB fact about the name.
 kb_matched as (
     select
-        mention_id,
+        kb_best_rank.mention_id,
         case
-            when count(*) = 1 then any_value(kb_id)
-            when count(*) filter (where valid_on_date) = 1
-                then any_value(kb_id) filter (where valid_on_date)
-        end as kb_id
+            when count(distinct kb_best_rank.kb_id) = 1 then any_value(kb_best_rank.kb_id)
+            when count(distinct kb_best_rank.kb_id) filter (where kb_best_rank.valid_on_date) = 1
+                then any_value(kb_best_rank.kb_id) filter (where kb_best_rank.valid_on_date)
+        end as kb_id,
+        case
+            when count(distinct kb_roles.country_iso3) = 1
+                then any_value(kb_roles.country_iso3)
+        end as kb_shared_iso3
     from kb_best_rank
-    group by mention_id
+    left join kb_roles
+        on kb_best_rank.kb_id = kb_roles.kb_id and kb_roles.country_iso3 is not null
+    group by kb_best_rank.mention_id
 ),
 
 kinded as (
     select
         coded.*,
         kb_matched.kb_id,
+        kb_matched.kb_shared_iso3,
         case
             when coded.is_country_word then 'country'
             when kb_matched.kb_id is not null then 'named'
@@ -171,20 +183,68 @@ kinded as (
     left join kb_matched on coded.mention_id = kb_matched.mention_id
 ),
 
+-- A one-word person name the article does not resolve ("Sanders" in a story that never
+-- says "Bernie Sanders") is the one person of that surname named in full in the articles of
+-- the same run (news day), before any KB surname alias; none or several: the KB alias if
+-- one, else its own actor.
+-- The run is the unit an incremental build recomputes, so the link is the same in an
+-- incremental build and in a full rebuild.
+full_names as (
+    select distinct
+        run_date,
+        regexp_extract(name_key, '(\S+)$', 1) as surname,
+        coalesce('kb:' || kb_id, 'name:' || name_key) as person_key,
+        kb_id,
+        name_key
+    from kinded
+    where
+        mention_kind = 'named'
+        and entity_label = 'PERSON'
+        and name_key like '% %'
+),
+
+surname_links as (
+    select
+        kinded.mention_id,
+        any_value(full_names.kb_id) as kb_id,
+        any_value(full_names.name_key) as name_key
+    from kinded
+    inner join full_names
+        on
+            kinded.run_date = full_names.run_date
+            and kinded.name_key = full_names.surname
+    where
+        kinded.mention_kind = 'named'
+        and kinded.entity_label = 'PERSON'
+        and kinded.name_key not like '% %'
+    group by kinded.mention_id
+    having count(distinct full_names.person_key) = 1
+),
+
+linked as (
+    select
+        kinded.* replace (
+            coalesce(surname_links.kb_id, kinded.kb_id) as kb_id,
+            coalesce(surname_links.name_key, kinded.name_key) as name_key
+        )
+    from kinded
+    left join surname_links on kinded.mention_id = surname_links.mention_id
+),
+
 -- The KB role of the article's day (the most specific: dated before open, with a country
 -- and a sector first), and the nearest one in time when none is valid that day.
 kb_role_of_day as (
     select
-        kinded.mention_id,
+        linked.mention_id,
         kb_roles.country_iso3,
         kb_roles.sector,
-        (kb_roles.valid_from is null or kb_roles.valid_from <= kinded.article_date)
-        and (kb_roles.valid_to is null or kb_roles.valid_to >= kinded.article_date)
+        (kb_roles.valid_from is null or kb_roles.valid_from <= linked.article_date)
+        and (kb_roles.valid_to is null or kb_roles.valid_to >= linked.article_date)
             as valid_on_date
-    from kinded
-    inner join kb_roles on kinded.kb_id = kb_roles.kb_id
+    from linked
+    inner join kb_roles on linked.kb_id = kb_roles.kb_id
     qualify row_number() over (
-        partition by kinded.mention_id
+        partition by linked.mention_id
         order by
             valid_on_date desc,
             (kb_roles.country_iso3 is not null) desc,
@@ -192,8 +252,8 @@ kb_role_of_day as (
             (kb_roles.valid_from is not null or kb_roles.valid_to is not null) desc,
             -- not valid that day: the one ending last before it, else the first after it
             least(
-                abs(kinded.article_date - coalesce(kb_roles.valid_to, kinded.article_date)),
-                abs(kinded.article_date - coalesce(kb_roles.valid_from, kinded.article_date))
+                abs(linked.article_date - coalesce(kb_roles.valid_to, linked.article_date)),
+                abs(linked.article_date - coalesce(kb_roles.valid_from, linked.article_date))
             ) asc,
             kb_roles.valid_from desc nulls last,
             kb_roles.role_code asc
@@ -202,17 +262,17 @@ kb_role_of_day as (
 
 keyed as (
     select
-        kinded.*,
+        linked.*,
         kb_role_of_day.country_iso3 as kb_iso3,
         kb_role_of_day.sector as kb_sector,
         coalesce(kb_role_of_day.valid_on_date, false) as kb_valid_on_date,
         case
-            when kinded.mention_kind = 'country' then 'country:' || lower(kinded.cue_iso3)
-            when kinded.kb_id is not null then 'kb:' || kinded.kb_id
-            when kinded.mention_kind = 'named' then 'name:' || kinded.name_key
+            when linked.mention_kind = 'country' then 'country:' || lower(linked.cue_iso3)
+            when linked.kb_id is not null then 'kb:' || linked.kb_id
+            when linked.mention_kind = 'named' then 'name:' || linked.name_key
         end as actor_key
-    from kinded
-    left join kb_role_of_day on kinded.mention_id = kb_role_of_day.mention_id
+    from linked
+    left join kb_role_of_day on linked.mention_id = kb_role_of_day.mention_id
 ),
 
 head_agents as (
@@ -251,12 +311,17 @@ coded_of_day as (
             when mention_kind in ('country', 'agent', 'thing') then cue_iso3
             when explicit_iso3 is not null then explicit_iso3
             when kb_valid_on_date then kb_iso3
+            when kb_shared_iso3 is not null then kb_shared_iso3
             when cue_iso3 is not null then cue_iso3
             else kb_iso3
         end as iso3,
         case
             when mention_kind = 'country' and role_sector is not null then role_sector
             when mention_kind = 'country' and alias_type = 'demonym' then 'CVL'
+            -- a place acted on or where things happen ("in Algiers", "blockade Paris")
+            when
+                mention_kind = 'country' and grammatical_role in ('object', 'locative')
+                then 'CVL'
             when mention_kind = 'country' then 'GOV'
             when mention_kind in ('agent', 'thing') then role_sector
             when role_is_explicit and role_sector is not null then role_sector
@@ -270,6 +335,7 @@ coded_of_day as (
             when mention_kind in ('country', 'agent', 'thing') then 'text'
             when explicit_iso3 is not null then 'text_explicit'
             when kb_valid_on_date then 'kb'
+            when kb_shared_iso3 is not null then 'kb_shared'
             when cue_iso3 is not null then 'text'
             when kb_iso3 is not null then 'kb_nearest'
         end as country_source

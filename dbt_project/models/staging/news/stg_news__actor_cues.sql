@@ -31,7 +31,8 @@ final as (
         ) as country_cue_key,
         role,
         role_start,
-        role_end
+        role_end,
+        grammatical_role
     from source
 )
 
