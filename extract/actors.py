@@ -765,8 +765,20 @@ def _grammatical_role(doc: Doc, head: int) -> str | None:
         return "subject"
     if dep in ("dobj", "attr", "oprd"):
         return "object"
-    if dep == "pobj" and tok.head.lower_ in LOCATIVE_PREPS:
+    if dep == "pobj" and _is_place_of(doc, tok):
         return "locative"
     if dep == "poss":
-        return "possessor"
+        # "near Macedonia's border", "in Syria's north": the possessor names the place
+        return "locative" if tok.head.dep_ == "pobj" and _is_place_of(doc, tok.head) \
+            else "possessor"
     return None
+
+
+def _is_place_of(doc: Doc, pobj: Token) -> bool:
+    """``pobj`` is the object of a locative preposition that does not hang on an actor
+    noun: "a curfew in Algiers" is a place, "an embassy in Tehran" is the state's."""
+    prep = pobj.head
+    if prep.lower_ not in LOCATIVE_PREPS:
+        return False
+    owner = prep.head
+    return not (owner.pos_ in ("NOUN", "PROPN") and _ends_role(doc, owner))

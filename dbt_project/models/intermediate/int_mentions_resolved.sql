@@ -329,6 +329,11 @@ coded_of_day as (
             when role_sector is not null then role_sector
             when kb_sector is not null then kb_sector
             when entity_label = 'PERSON' then 'GOV'
+            -- a named place acted on or where things happen ("a village in Western Cambodia")
+            when
+                entity_label in ('GPE', 'LOC', 'FAC')
+                and grammatical_role in ('object', 'locative')
+                then 'CVL'
             else head_sector
         end as sector,
         case
