@@ -23,20 +23,30 @@ def print_summary(settings: Settings) -> None:
             count = con.execute(f"select count(*) from {name}").fetchall()[0][0]
             print(f"  {name:<28} {count:>8}")
         if "dim_actors" in tables:
-            # Named people and organisations first: countries would fill the whole list.
-            print("\nTop people and organisations (mentions):")
-            for name, kind, country, n in con.execute(
-                "select actor_name, actor_type, coalesce(country_iso3, '-'), n_mentions "
+            # Canonical actors (one row per person or body, every name form counted): named
+            # people and organisations first, countries would fill the whole list.
+            print("\nTop people and organisations (canonical actors; KB = in the actor KB):")
+            for name, kind, country, sector, n, forms, in_kb in con.execute(
+                "select actor_name, actor_type, coalesce(country_iso3, '-'), "
+                "coalesce(primary_sector, '-'), n_mentions, n_name_forms, is_in_kb "
                 "from dim_actors where actor_type in ('person', 'organisation') "
                 "order by n_mentions desc, actor_name limit 10"
             ).fetchall():
-                print(f"  {name:<32} {kind:<13} {country:<4} {n:>5}")
+                print(f"  {name:<28} {kind:<13} {country:<4} {sector:<4} {n:>5} mentions, "
+                      f"{forms} name forms{' KB' if in_kb else ''}")
             print("\nTop countries (mentions):")
             for name, country, n in con.execute(
                 "select actor_name, country_iso3, n_mentions from dim_actors "
                 "where actor_type = 'country' order by n_mentions desc, actor_name limit 5"
             ).fetchall():
                 print(f"  {name:<32} {country:<4} {n:>5}")
+        if "dim_agents" in tables:
+            print("\nTop generic agents (country x sector, mentions):")
+            for name, role, n in con.execute(
+                "select agent_name, coalesce(top_role, '-'), n_mentions from dim_agents "
+                "order by n_mentions desc, agent_name limit 5"
+            ).fetchall():
+                print(f"  {name:<32} {role:<16} {n:>5}")
         if "fct_country_relations" in tables:
             print("\nTop country pairs (stories, sentences, cooperation, conflict):")
             for a, b, n_art, n_sent, coop, conf in con.execute(

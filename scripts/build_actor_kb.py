@@ -250,8 +250,8 @@ def role_fields(code: str, countries: set[str]) -> tuple[str | None, str | None]
 
 
 def is_country_entry(entry: Entry) -> bool:
-    return bool(entry.roles) and all(len(r.code) == 3 and r.valid_from is None
-                                     and r.valid_to is None for r in entry.roles) \
+    """A country (or a state in its time: "IRAQ_ [IRQ <030320]"): only bare country codes."""
+    return bool(entry.roles) and all(len(r.code) == 3 for r in entry.roles) \
         and entry.source == "countries" and "CountryInfo" not in entry.comment
 
 
@@ -265,6 +265,7 @@ def actor_type(entry: Entry) -> str:
 
 def build(reference: Path, supplement: Path, seeds: Path) -> dict[str, int]:
     countries = {r["iso3"] for r in csv.DictReader((seeds / "country_gazetteer.csv").open())}
+    country_words = {r["alias"] for r in csv.DictReader((seeds / "country_aliases.csv").open())}
     entries: list[Entry] = []
     for name, source in ACTOR_FILES:
         entries += parse_actors(reference / name, source)
@@ -274,7 +275,8 @@ def build(reference: Path, supplement: Path, seeds: Path) -> dict[str, int]:
     merged: dict[str, Entry] = {}
     for entry in entries:
         name = alias_key(without_acronym(entry.phrase))
-        if not entry.roles or is_country_entry(entry) or not name:
+        # Countries are the gazetteer's (country_aliases): "Gaza", "the White House" too.
+        if not entry.roles or is_country_entry(entry) or not name or name in country_words:
             continue
         kb_id = kb_id_of(entry.phrase)
         if kb_id in merged:  # the same actor listed twice (or updated by the supplement)

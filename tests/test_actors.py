@@ -171,3 +171,95 @@ def test_anti_prefix_is_not_a_cue(nlp) -> None:
              "journalist")
     assert c.country_cue != "Syria"
     assert c.role == "journalist"
+
+
+# ---------------------------------------------------------------- resolution within the article
+
+
+def test_surname_before_the_full_name_and_hyphenated_surname(nlp) -> None:
+    doc = nlp("Merkel arrived late. Chancellor Angela Merkel then met Hisham Abdel-Wahab, "
+              "and Wahab said the talks went well.")
+    cues = actor_cues(doc)
+    assert {c.canonical for c in cues if "Merkel" in c.text} == {"Angela Merkel"}
+    wahab = [c for c in cues if c.text == "Wahab"]
+    assert wahab and wahab[0].canonical == "Hisham Abdel-Wahab"
+
+
+def test_two_people_sharing_a_surname_stay_two(nlp) -> None:
+    doc = nlp("Bill Clinton campaigned in Ohio on Monday. Hillary Clinton spoke in Iowa, "
+              "where Hillary thanked the voters.")
+    names = {c.text: c.canonical for c in actor_cues(doc) if c.label == "PERSON"}
+    assert names["Bill Clinton"] == "Bill Clinton"
+    assert names["Hillary Clinton"] == "Hillary Clinton"
+    assert names.get("Hillary", "Hillary Clinton") == "Hillary Clinton"  # a first name
+
+
+def test_entity_canonical_is_its_name_without_modifiers(nlp) -> None:
+    c = _cue(actor_cues(nlp("The rebel Kurdistan Workers' Party demanded talks.")), "Party")
+    assert c.canonical.endswith("Kurdistan Workers' Party") and "rebel" not in c.canonical
+
+
+def test_places_acted_on_are_told_from_the_state(nlp) -> None:
+    a = _cue(actor_cues(nlp("The president threatened to impose a curfew in Algiers.")),
+             "Algiers")
+    assert a.grammatical_role == "locative"
+    t = _cue(actor_cues(nlp("Sri Lanka opened an embassy in Tehran on Wednesday.")), "Tehran")
+    assert t.grammatical_role != "locative"
+    m = _cue(actor_cues(nlp("Moscow warned Kiev on Friday.")), "Moscow")
+    assert m.grammatical_role == "subject"
+
+
+# ---------------------------------------------------------------- actor KB generator
+
+
+def _kb():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import build_actor_kb
+
+    return build_actor_kb
+
+
+def test_kb_name_keys_match_the_sql_macro() -> None:
+    # The same strings as the unit test of stg_news__actor_cues (macros/alias_key.sql).
+    kb = _kb()
+    assert kb.alias_key("Mr. José O’Neill-Smith’s") == "jose oneill smith"
+    assert kb.alias_key("the U.N.") == "un"
+    assert kb.alias_key("Hisham  Abdel-Wahab") == "hisham abdel wahab"
+    assert kb.alias_key("Dr. Ángela MERKEL") == "angela merkel"
+    assert kb.alias_key("VLADIMIR_V._PUTIN_") == "vladimir v putin"
+
+
+def test_kb_dated_codes_and_sectors() -> None:
+    kb = _kb()
+    role = kb.parse_code("UKRGOV > 20140607")
+    assert (role.code, str(role.valid_from), role.valid_to) == ("UKRGOV", "2014-06-07", None)
+    role = kb.parse_code("RUSGOV 991231-080507")
+    assert (str(role.valid_from), str(role.valid_to)) == ("1999-12-31", "2008-05-07")
+    assert kb.parse_code("---") is None and kb.parse_code("AFGGOV 2004017-20061201") is None
+    countries = {"UKR", "RUS"}
+    assert kb.role_fields("UKRGOVMIL", countries) == ("UKR", "GOV")
+    assert kb.role_fields("IGOEUREEC", countries) == (None, "IGO")
+    assert kb.role_fields("IMGSEAMUSASF", countries) == (None, "REB")  # a religion is no sector
+    assert kb.role_fields("USAMED", countries) == (None, "JRN")  # CAMEO MED is the media
+    assert kb.name_forms("MORO_ISLAMIC_LIBERATION_FRONT_(MILF)_") == [
+        "MORO_ISLAMIC_LIBERATION_FRONT_", "MILF"]
+    assert kb.display_name("THE_EUROPEAN_UNION_") == "European Union"
+
+
+def test_kb_seeds_hold_the_known_actors() -> None:
+    aliases = {}
+    for r in _rows("kb_actor_aliases.csv"):
+        aliases.setdefault(r["alias_key"], set()).add(r["kb_id"])
+    names = {r["kb_id"]: r["actor_name"] for r in _rows("kb_actors.csv")}
+    roles: dict[str, set[tuple[str, str, str]]] = {}
+    for r in _rows("kb_actor_roles.csv"):
+        roles.setdefault(r["kb_id"], set()).add((r["role_code"], r["valid_from"], r["valid_to"]))
+    (putin,) = aliases["putin"]
+    assert aliases["vladimir putin"] == {putin} and names[putin] == "Vladimir Putin"
+    (eu,) = aliases["eu"]
+    assert aliases["european union"] == {eu}
+    (poroshenko,) = aliases["petro poroshenko"]
+    assert ("UKRGOV", "2014-06-07", "") in roles[poroshenko]
+    assert len(aliases["dea"]) == 1 and len(aliases["northern fleet"]) == 1
+    # countries stay the gazetteer's; generic words are no KB actor
+    assert "iraq" not in aliases and "government" not in aliases

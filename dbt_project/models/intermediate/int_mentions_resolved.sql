@@ -311,7 +311,7 @@ coded_of_day as (
             when mention_kind in ('country', 'agent', 'thing') then cue_iso3
             when explicit_iso3 is not null then explicit_iso3
             when kb_valid_on_date then kb_iso3
-            when kb_shared_iso3 is not null then kb_shared_iso3
+            when kb_id is null and kb_shared_iso3 is not null then kb_shared_iso3
             when cue_iso3 is not null then cue_iso3
             else kb_iso3
         end as iso3,
@@ -340,7 +340,7 @@ coded_of_day as (
             when mention_kind in ('country', 'agent', 'thing') then 'text'
             when explicit_iso3 is not null then 'text_explicit'
             when kb_valid_on_date then 'kb'
-            when kb_shared_iso3 is not null then 'kb_shared'
+            when kb_id is null and kb_shared_iso3 is not null then 'kb_shared'
             when cue_iso3 is not null then 'text'
             when kb_iso3 is not null then 'kb_nearest'
         end as country_source
@@ -361,7 +361,12 @@ named as (
         end as actor_type,
         case
             when coded_of_day.mention_kind = 'country' then countries.name
-            when kb_actors.actor_name is not null then kb_actors.actor_name
+            -- the KB's name, but as the news spells it when it is the same name ("UN", not
+            -- the dictionary's upper-case "Un"; "Binyamin" stays the KB's "Benjamin")
+            when
+                kb_actors.actor_name is not null
+                and coded_of_day.name_key <> {{ alias_key('kb_actors.actor_name') }}
+                then kb_actors.actor_name
             else
                 regexp_replace(
                     regexp_replace(trim(coded_of_day.canonical_name), '^(?i:the)\s+', ''),
@@ -400,7 +405,7 @@ final as (
         end as agent_id,
         -- The country the mention is coded to on the article's date (not only country words).
         iso3,
-        country_source,
+        case when iso3 is not null then country_source end as country_source,
         alias_type,
         is_country_word,
         sector,
