@@ -13,7 +13,7 @@
 -- A name form that several KB actors share resolves only when the roles valid on the
 -- article's date leave one of them; two people sharing a surname are never merged.
 --
--- Country and sector of a named mention, first that applies (docs: README "Actors"):
+-- Country and sector of a named mention, first that applies (README "Actors"):
 --   1. an explicit cue inside the mention's own phrase ("Ukrainian President Petro
 --      Poroshenko"), or in another mention of the same actor in the same article;
 --   2. the KB role valid on the article's date (a KB actor with only international roles
