@@ -303,6 +303,76 @@ def time_end_to_end(corpus: Corpus, home: Path, model: str, n_process: int, batc
             "docs": counts.get("articles", 0), "rows": counts, "init_s": init_s}
 
 
+@contextlib.contextmanager
+def _backfill_timer(stages: dict[str, float], memory: PeakRSS | None = None,
+                    peaks: dict[str, float] | None = None) -> Iterator[None]:
+    """Time the steps ``run_backfill`` runs in this process (plan, each date's load, the dbt
+    build, the publish); extraction runs in spawned workers, between and beside the loads:
+    it is the rest of the wall time."""
+    from extract import backfill, build, publish
+
+    wrapped = {(backfill, "plan_backfill"): "plan", (backfill, "load_date"): "load",
+               (build, "build"): "dbt_build", (publish, "publish"): "publish"}
+    saved = {key: getattr(*key) for key in wrapped}
+
+    def timed(func, stage):
+        def wrapper(*args, **kwargs):
+            if memory is not None and peaks is not None:
+                peaks["extract"] = max(peaks.get("extract", 0.0), memory.stage_peak_mb())
+            t0 = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                stages[stage] = stages.get(stage, 0.0) + time.perf_counter() - t0
+                if memory is not None and peaks is not None:
+                    peaks[stage] = max(peaks.get(stage, 0.0), memory.stage_peak_mb())
+        return wrapper
+
+    for key, stage in wrapped.items():
+        setattr(*key, timed(saved[key], stage))
+    try:
+        yield
+    finally:
+        for key, func in saved.items():
+            setattr(*key, func)
+
+
+def time_backfill(corpus: Corpus, home: Path, model: str, workers: int, chunk_size: int,
+                  memory: PeakRSS | None = None) -> dict:
+    """(d) ``wirehouse backfill`` over every date of the corpus into ``home``: one listing,
+    extraction in ``workers`` spawned processes (each loads the model: in the time), one
+    load per date, one dbt build, one publish. The warehouse is set up first, as for (c)."""
+    import multiprocessing as mp
+
+    from extract.backfill import run_backfill
+
+    current = Settings(home=home, archive=corpus.archive, model=model)
+    t0 = time.perf_counter()
+    child = mp.get_context("spawn").Process(target=_init_warehouse, args=(current,))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise RuntimeError(f"setting up the benchmark warehouse failed ({child.exitcode})")
+    init_s = time.perf_counter() - t0
+    stages: dict[str, float] = {}
+    peaks: dict[str, float] = {}
+    if memory is not None:
+        memory.stage_peak_mb()
+    t0 = time.perf_counter()
+    with _backfill_timer(stages, memory, peaks):
+        result = run_backfill(current, corpus.archive, min(corpus.dates), max(corpus.dates),
+                              workers=workers, chunk_size=chunk_size, progress=False)
+    seconds = time.perf_counter() - t0
+    if memory is not None:
+        peaks["extract"] = max(peaks.get("extract", 0.0), memory.stage_peak_mb())
+    stages["extract"] = seconds - sum(stages.values())
+    if not result.built:
+        raise RuntimeError("the benchmark backfill did not build and publish")
+    return {"seconds": seconds, "stages": stages, "peaks": peaks, "init_s": init_s,
+            "dates": result.dates, "loaded_dates": result.loaded,
+            "articles": result.counts["loaded"]}
+
+
 # ---------------------------------------------------------------- the benchmark
 
 
@@ -429,6 +499,103 @@ def print_bench(r: dict[str, Any]) -> None:
     print(f"(c) stages: {stages}; before (c), once per warehouse: setup and first (empty) "
           f"build {r['warehouse_init_seconds']:.2f}s")
     print(f"model load (not in (a)/(b), in (c)): {r['model_load_seconds']}")
+    print(f"peak RSS incl. children: {r['peak_rss_mb']} MB; by stage {r['peak_rss_mb_by_stage']}; "
+          f"peak PSS {r['peak_pss_mb']} MB")
+    print(f"load average before/after: {r['machine']['loadavg_before']} / "
+          f"{r['machine']['loadavg_after']}")
+
+
+def run_backfill_bench(
+    archive: Path | None = None,
+    limit: int | None = 3000,
+    *,
+    json_path: Path | None = None,
+    n_process: int = 2,
+    batch_size: int | None = None,
+    chunk_size: int | None = None,
+    model: str | None = None,
+    scratch: Path | None = None,
+) -> dict[str, Any]:
+    """(a) plain spaCy, (b) Wirehouse extraction and (d) ``wirehouse backfill`` end to end,
+    back to back on the same first ``limit`` files; print them; write ``json_path``."""
+    from extract.nlp import DEFAULT_BATCH_SIZE
+    from extract.runs import DEFAULT_CHUNK_SIZE
+
+    archive = (archive or default_archive()).resolve()
+    model = model or settings().model
+    batch_size = batch_size or DEFAULT_BATCH_SIZE
+    chunk_size = chunk_size or DEFAULT_CHUNK_SIZE
+    load_before = os.getloadavg()
+    with contextlib.ExitStack() as stack:
+        root = scratch or Path(stack.enter_context(
+            tempfile.TemporaryDirectory(prefix="wirehouse-bench-")))
+        memory = stack.enter_context(PeakRSS())
+        corpus = select_corpus(archive, limit, root / "archive")
+        if not corpus.texts:
+            raise ValueError(f"no readable articles in the first {limit} files of {archive}")
+        memory.stage_peak_mb()
+        n_docs, n_words = len(corpus.texts), corpus.n_words
+        peaks: dict[str, float] = {}
+        base = time_baseline(corpus.texts, model, n_process, batch_size)
+        peaks["baseline"] = memory.stage_peak_mb()
+        ext = time_extract(corpus, model, n_process, batch_size)
+        peaks["extract"] = memory.stage_peak_mb()
+        back = time_backfill(corpus, root / "home", model, n_process, chunk_size, memory)
+    base_rate = _rate(n_docs, base["seconds"])
+    ext_rate = _rate(n_docs, ext["seconds"])
+    back_rate = _rate(back["articles"], back["seconds"])
+    result: dict[str, Any] = {
+        "archive": str(archive), "limit": limit, "n_files": corpus.n_files, "n_docs": n_docs,
+        "n_words": n_words, "model": model, "n_process": n_process, "workers": n_process,
+        "batch_size": batch_size, "chunk_size": chunk_size,
+        "baseline_pipes": base["pipes"], "wirehouse_pipes": ext["pipes"],
+        "baseline_seconds": round(base["seconds"], 2),
+        "extract_seconds": round(ext["seconds"], 2),
+        "backfill_seconds": round(back["seconds"], 2),
+        "baseline_docs_per_s": base_rate, "extract_docs_per_s": ext_rate,
+        "backfill_docs_per_s": back_rate,
+        "ratio_extract": round(ext_rate / base_rate, 3) if base_rate else None,
+        "ratio_backfill": round(back_rate / base_rate, 3) if base_rate else None,
+        # With the one-off warehouse set-up (raw schema, seeds, first empty build) counted.
+        "ratio_backfill_with_init": round(
+            _rate(back["articles"], back["seconds"] + back["init_s"]) / base_rate, 3)
+        if base_rate else None,
+        "backfill_stages": {k: round(v, 2) for k, v in back["stages"].items()},
+        "backfill_dates": back["dates"], "backfill_articles": back["articles"],
+        "warehouse_init_seconds": round(back["init_s"], 2),
+        "model_load_seconds": {"baseline": round(base["load_s"], 2),
+                               "wirehouse": round(ext["load_s"], 2)},
+        "peak_rss_mb": round(memory.peak_bytes / 2**20, 1),
+        "peak_rss_mb_by_stage": {**peaks, **{f"backfill_{k}": v
+                                             for k, v in back["peaks"].items()}},
+        "peak_pss_mb": round(memory.peak_pss_bytes / 2**20, 1),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "loadavg_before": [round(x, 2) for x in load_before],
+                    "loadavg_after": [round(x, 2) for x in os.getloadavg()]},
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    print_backfill_bench(result)
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+def print_backfill_bench(r: dict[str, Any]) -> None:
+    print(f"archive {r['archive']}: {r['n_docs']} articles ({r['n_words']} words) "
+          f"from the first {r['n_files']} files; n_process/workers={r['n_process']}, "
+          f"batch_size={r['batch_size']}, chunk_size={r['chunk_size']}")
+    print(f"{'':38} {'seconds':>8} {'articles/s':>11} {'x (a)':>6}")
+    for label, key, ratio in (("(a) baseline: spaCy full pipeline", "baseline", None),
+                              ("(b) Wirehouse extraction", "extract", r["ratio_extract"]),
+                              ("(d) wirehouse backfill end to end", "backfill",
+                               r["ratio_backfill"])):
+        print(f"{label:38} {r[f'{key}_seconds']:8.2f} {r[f'{key}_docs_per_s']:11.2f} "
+              f"{'' if ratio is None else f'{ratio:6.2f}'}")
+    stages = ", ".join(f"{k} {v:.2f}s" for k, v in r["backfill_stages"].items())
+    print(f"(d) {r['backfill_dates']} dates, stages: {stages}; before (d), once per warehouse: "
+          f"setup {r['warehouse_init_seconds']:.2f}s (with it: "
+          f"{r['ratio_backfill_with_init']:.2f}x (a))")
     print(f"peak RSS incl. children: {r['peak_rss_mb']} MB; by stage {r['peak_rss_mb_by_stage']}; "
           f"peak PSS {r['peak_pss_mb']} MB")
     print(f"load average before/after: {r['machine']['loadavg_before']} / "

@@ -368,6 +368,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         run_cluster_bench(archive or bench.default_archive(), args.limit,
                           args.chunk_size or 25, json_path=json_path)
         return 0
+    if args.backfill:
+        bench.run_backfill_bench(archive, args.limit or None, json_path=json_path,
+                                 n_process=args.n_process, batch_size=args.batch_size,
+                                 chunk_size=args.chunk_size)
+        return 0
     if args.scale:
         bench.run_scale(archive, json_path=json_path, n_process=args.n_process,
                         small=args.scale_small, large=args.scale_large)
@@ -467,6 +472,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cluster", action="store_true",
                    help="the same bulk backfill on a Celery cluster of 1 and of 2 workers "
                    "(PostgreSQL + Redis on loopback; docs/scale-out.md)")
+    p.add_argument("--backfill", action="store_true",
+                   help="(a) plain spaCy vs (b) extraction vs (d) wirehouse backfill end to end")
     p.add_argument("--scale", action="store_true",
                    help="time one nightly run on a small and on a large warehouse instead")
     p.add_argument("--scale-small", type=int, default=10_000, help="articles (default 10000)")

@@ -52,3 +52,17 @@ def test_worker_processes_give_the_same_rows() -> None:
     for name, table in one.items():
         assert two[name].equals(table), name
     assert one["entity_mentions"].num_rows > 0
+
+
+def test_backfill_bench_runs_and_writes_json(tmp_path: Path) -> None:
+    archive = _archive(tmp_path)
+    out = tmp_path / "backfill.json"
+    rc = main(["-q", "bench", "--backfill", "--archive", str(archive), "--limit", "3",
+               "--json", str(out), "--n-process", "1"])
+    assert rc == 0
+    result = json.loads(out.read_text())
+    for key in ("ratio_backfill", "ratio_extract", "backfill_docs_per_s", "peak_rss_mb"):
+        assert key in result and result[key] is not None and result[key] > 0, key
+    # two dates, each loaded; every stage timed
+    assert result["backfill_dates"] == 2 and result["backfill_articles"] == 3
+    assert set(result["backfill_stages"]) == {"plan", "extract", "load", "dbt_build", "publish"}
