@@ -455,7 +455,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_predict)
 
     p = sub.add_parser("eval", help="predict, then score with the reference scorer")
-    p.add_argument("task", choices=["quotes", "actors", "relations", "events"])
+    p.add_argument("task", choices=["quotes", "statements", "actors", "relations", "events"])
     p.add_argument("--gold", required=True)
     p.add_argument("--scorer", help="path of score.py (default: score.py beside the gold file)")
     p.set_defaults(func=cmd_eval)

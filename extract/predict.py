@@ -114,6 +114,9 @@ def read_predictions(con, names: dict[str, str], records: list[dict[str, Any]]):
                     "speaker_end": None if s["speaker_end"] is None else s["speaker_end"] + shift,
                     "speaker_name": s.get("speaker_name"),
                     "cue": s.get("cue"),
+                    "cue_start": None if s.get("cue_start") is None else s["cue_start"] + shift,
+                    "cue_end": None if s.get("cue_end") is None else s["cue_end"] + shift,
+                    "kind": s.get("statement_kind"),
                 }
                 for s in statements.get(article_id, [])
             ],

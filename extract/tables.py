@@ -76,7 +76,7 @@ STATEMENTS = pa.schema(
         ("sentence_index", pa.int32()),
         ("content_start", pa.int32()),
         ("content_end", pa.int32()),
-        ("quote_text", pa.string()),
+        ("quote_text", pa.string()),  # the content: quoted words or the reported clause
         ("cue", pa.string()),
         ("cue_start", pa.int32()),
         ("cue_end", pa.int32()),
@@ -84,7 +84,7 @@ STATEMENTS = pa.schema(
         ("speaker_end", pa.int32()),
         ("speaker_text", pa.string()),
         ("speaker_name", pa.string()),
-        ("kind", pa.string()),
+        ("kind", pa.string()),  # direct | partial | mixed | indirect (fct_statements yml)
     ]
 )
 

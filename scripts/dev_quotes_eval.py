@@ -2,8 +2,9 @@
 
 usage: dev_quotes_eval.py --gold FILE [--limit N] --out PRED.jsonl [--cache DOCS.spacy]
 
-Gold files are the eval formats: JSON lines with `quotes` (scored with the
-shared scorer) or the textacy cases with `expected` (compared and printed).
+Gold files are the eval formats: JSON lines with `quotes` or `statements` (scored
+with the shared scorer's `quotes` or `statements` mode) or the textacy cases with
+`expected` (compared and printed).
 `--cache` keeps the parsed docs so rule changes can be re-scored without parsing.
 """
 
@@ -61,6 +62,9 @@ def to_pred(rec_id: str, stmts: list[Statement]) -> dict:
                 "speaker_end": s.speaker_end,
                 "speaker_name": s.speaker_name,
                 "cue": s.cue,
+                "cue_start": s.cue_start,
+                "cue_end": s.cue_end,
+                "kind": s.kind,
             }
             for s in stmts
         ],
@@ -96,6 +100,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--cache", type=Path)
+    ap.add_argument("--scorer", type=Path, default=SCORER)
     args = ap.parse_args()
     gold = load_gold(args.gold)[: args.limit]
     docs = parse([g["text"] for g in gold], args.cache)
@@ -109,7 +114,7 @@ def main() -> None:
     with args.out.open("w", encoding="utf-8") as f:
         for g, stmts in zip(gold, preds, strict=True):
             f.write(json.dumps(to_pred(g["id"], stmts)) + "\n")
-    if "quotes" not in gold[0]:
+    if "quotes" not in gold[0] and "statements" not in gold[0]:
         report_textacy(gold, preds, [g["text"] for g in gold])
         return
     gold_file = args.gold
@@ -117,7 +122,9 @@ def main() -> None:
         gold_file = args.out.with_suffix(".gold.jsonl")
         gold_file.write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
     subprocess.run(
-        [sys.executable, str(SCORER), "quotes", str(gold_file), str(args.out)], check=True
+        [sys.executable, str(args.scorer), "quotes" if "quotes" in gold[0] else "statements",
+         str(gold_file), str(args.out)],
+        check=True,
     )
 
 

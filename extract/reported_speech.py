@@ -1,0 +1,299 @@
+"""Reported speech: statements without quotation marks, found in the dependency parse.
+
+A statement is a cue (a reporting verb, a verb of thought, `according to`, or a reporting
+noun) whose complement holds what the speaker said or thinks:
+
+- clausal complement: `X claimed (that) Y`, `Y, X said` -- the content is the clause;
+- infinitive of intention or demand: `X refused to comment`, `X urged Y to leave`;
+- object of a verb of judgement: `X criticized the plan`, `X denied the report`;
+- prepositional object: `X called for talks`, `X warned of war`;
+- `according to X, Y` -- the content is the rest of the sentence;
+- nominal cue with a `that` clause: `X's statement that Y`, `the claim by X that Y`;
+- passive and speakerless: `it was reported that Y` (no speaker).
+
+Each cue gives one statement, so nested attributions (`the ministry insisted that Y,
+AFP reported`) give two.  A reported clause holding a quoted fragment is one statement
+of kind `mixed`; the quote finder's partial quote inside it is dropped by the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from extract.quote_marks import DocContext
+from extract.speakers import Attribution, mention_tokens, valid_subject
+from extract.speech_cues import (
+    CLAUSE_LEMMAS,
+    CUE_LEMMAS,
+    CUE_PHRASES,
+    INTENT_LEMMAS,
+    NOUN_CUES,
+    OBJECT_LEMMAS,
+    PREP_CUES,
+    SUBJ_DEPS,
+    cue_extent,
+    is_time,
+)
+
+_VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
+_STATEMENT_LEMMAS = CUE_LEMMAS | CLAUSE_LEMMAS | OBJECT_LEMMAS
+# complements that carry the content; everything else hanging off a cue is context
+_OBJECT_DEPS = frozenset({"dobj"})
+# dependents of a clause that are not part of its content when the clause is cut out
+_SPEAKER_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you"})
+
+
+@dataclass
+class Reported:
+    """One reported statement before resolution: character spans and the attribution."""
+
+    content_start: int
+    content_end: int
+    cue_token: Token
+    attribution: Attribution
+    kind: str = "indirect"
+
+
+def find_reported(ctx: DocContext) -> list[Reported]:
+    """Every reported statement of the doc, in text order."""
+    out: list[Reported] = []
+    for tok in ctx.doc:
+        found = _from_token(ctx, tok)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _from_token(ctx: DocContext, tok: Token) -> Reported | None:
+    if tok.lower_ == "according":
+        return _according(ctx, tok)
+    if tok.tag_ in _VERB_TAGS:
+        return _from_verb(ctx, tok)
+    if tok.pos_ == "NOUN" and tok.lemma_.lower() in NOUN_CUES:
+        return _from_noun(ctx, tok)
+    return None
+
+
+# --------------------------------------------------------------------------- verbs
+
+
+def _from_verb(ctx: DocContext, verb: Token) -> Reported | None:
+    if verb.dep_ in {"amod", "compound"}:
+        return None
+    lemma = verb.lemma_.lower()
+    children = list(verb.children)
+    content: list[Token] | None = None
+    phrase = any((lemma, c.lower_) in CUE_PHRASES for c in children)
+    if lemma in CLAUSE_LEMMAS or phrase:
+        # the clause after the cue first: a clause before it is parenthetical (`Y, X said`)
+        # only when nothing follows; before it, it is more often a misparse
+        clause = [c for c in children if c.dep_ == "ccomp" and c.i > verb.i] or [
+            c for c in children if c.dep_ == "ccomp"
+        ]
+        if phrase:
+            # `made clear that ...`: the clause hangs from `clear` (or `out`)
+            part = [c for c in children if (lemma, c.lower_) in CUE_PHRASES]
+            inner = [
+                g for c in part for g in c.children
+                if g.dep_ == "ccomp" or (g.dep_ == "advcl" and _has_that(g))
+            ]
+            clause = inner or [c for c in clause if c not in part]
+        if clause:
+            content = _subtree(ctx, clause[0])
+    if content is None and lemma in INTENT_LEMMAS:
+        xcomp = [c for c in children if c.dep_ == "xcomp" and c.tag_ == "VB"]
+        if xcomp and any(a.lower_ == "to" for a in xcomp[0].children if a.dep_ == "aux"):
+            obj = [c for c in children if c.dep_ in {"dobj", "dative"}]
+            content = _subtree(ctx, xcomp[0])
+            if obj:
+                content = _subtree(ctx, obj[0]) + content
+    if content is None and lemma in OBJECT_LEMMAS:
+        obj = [c for c in children if c.dep_ in _OBJECT_DEPS and c.pos_ not in {"PRON"}]
+        if obj:
+            content = _subtree(ctx, obj[0])
+            content += [t for c in children if c.dep_ == "prep" and c.i > obj[0].i
+                        for t in _subtree(ctx, c)]
+    if content is None:
+        for c in children:
+            if c.dep_ in {"prep", "prt"} and (lemma, c.lower_) in PREP_CUES:
+                objs = [g for g in c.children if g.dep_ in {"pobj", "pcomp"}]
+                if objs:
+                    content = _subtree(ctx, objs[0])
+                    break
+    if content is None:
+        return None
+    speaker = _verb_speaker(ctx, verb)
+    if speaker is None and not _speakerless(verb):
+        return None
+    return _make(ctx, verb, content, speaker)
+
+
+def _has_that(clause: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+
+
+def _verb_speaker(ctx: DocContext, verb: Token) -> Token | None:
+    """The subject of the cue, climbing through participles and coordination
+    (`..., saying`, `stood up and said`); the agent of a passive (`was reported by X`)."""
+    for c in verb.children:
+        if c.dep_ == "agent":
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    cur = verb
+    for _ in range(4):
+        subjs = [c for c in cur.children if c.dep_ in SUBJ_DEPS and not ctx.in_quote(c)]
+        if subjs:
+            subj = subjs[0]
+            if subj.dep_ == "nsubjpass":
+                return None  # `it was reported that`, `the plan was announced`
+            return valid_subject(ctx, cur, subj, verb)
+        if cur.dep_ not in {"conj", "advcl", "xcomp", "acl", "relcl"} or cur.head.i == cur.i:
+            break
+        if cur.dep_ == "acl":
+            # `a statement saying ...`: the noun the participle hangs from
+            return cur.head if cur.head.pos_ in {"NOUN", "PROPN"} else None
+        if cur.dep_ == "relcl":
+            return cur.head if cur.head.pos_ in {"NOUN", "PROPN", "PRON"} else None
+        cur = cur.head
+    return None
+
+
+def _speakerless(verb: Token) -> bool:
+    """`it was reported that ...`, `it is believed that ...`: a passive cue with an
+    expletive or no subject reports a statement without a source."""
+    return any(c.dep_ == "auxpass" for c in verb.children) and not any(
+        c.dep_ == "nsubjpass" and c.lower_ not in {"it"} for c in verb.children
+    )
+
+
+# --------------------------------------------------------------------------- according to
+
+
+def _according(ctx: DocContext, tok: Token) -> Reported | None:
+    doc = ctx.doc
+    if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+        return None
+    to = doc[tok.i + 1]
+    objs = [c for c in to.children if c.dep_ == "pobj"]
+    if not objs:
+        return None
+    phrase = {t.i for t in tok.subtree} | {t.i for t in to.subtree} | {tok.i, to.i}
+    sent = tok.sent
+    content = [t for t in sent if t.i not in phrase]
+    # the content is the clause the phrase modifies, on the side away from the phrase
+    lo, hi = min(phrase), max(phrase)
+    before = [t for t in content if t.i < lo]
+    after = [t for t in content if t.i > hi]
+    words_before = [t for t in before if not t.is_punct]
+    content = before if len(words_before) >= 3 else after
+    if not [t for t in content if not t.is_punct]:
+        return None
+    start, end = tok.idx, to.idx + len(to)
+    att = Attribution("according to", start, end, mention_tokens(ctx, objs[0]), objs[0])
+    span = _span(ctx, content)
+    if span is None:
+        return None
+    return Reported(span[0], span[1], tok, att)
+
+
+# --------------------------------------------------------------------------- nouns
+
+
+def _from_noun(ctx: DocContext, noun: Token) -> Reported | None:
+    clause = [
+        c for c in noun.children
+        if c.dep_ in {"acl", "ccomp", "relcl"} and _has_that(c)
+    ]
+    if not clause:
+        return None
+    speaker = None
+    for c in noun.children:
+        if c.dep_ == "poss" and c.pos_ in {"PROPN", "NOUN", "PRON"}:
+            speaker = c
+        elif c.dep_ == "prep" and c.lower_ in {"by", "from", "of"}:
+            objs = [g for g in c.children if g.dep_ == "pobj" and g.pos_ in {"PROPN", "NOUN"}]
+            if objs and speaker is None:
+                speaker = objs[0]
+        elif c.dep_ == "compound" and c.pos_ == "PROPN" and speaker is None:
+            speaker = c
+    if speaker is None and noun.dep_ in {"dobj", "pobj"}:
+        # `X issued a statement that ...`, `X rejected the claim that ...` is not X's claim
+        verb = noun.head if noun.dep_ == "dobj" else noun.head.head
+        if verb.lemma_.lower() in {"issue", "make", "release", "publish", "express", "voice"}:
+            speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return _make(ctx, noun, _subtree(ctx, clause[0]), speaker, noun_cue=True)
+
+
+# --------------------------------------------------------------------------- spans
+
+
+_CONTINUATION_DEPS = frozenset({"conj", "advcl", "parataxis"})
+
+
+def _subtree(ctx: DocContext, tok: Token) -> list[Token]:
+    """The clause under `tok` within its sentence, without continuations that are
+    statements of their own: `that X is a fraud and questioning how ...`, `that X,
+    citing Y` -- a coordinated or adverbial reporting verb starts a new statement."""
+    sent = tok.sent
+    para = ctx.para_of[tok.i]
+    out: list[Token] = []
+    stack = [tok]
+    while stack:
+        cur = stack.pop()
+        if not sent.start <= cur.i < sent.end or ctx.para_of[cur.i] != para:
+            continue
+        out.append(cur)
+        for c in cur.children:
+            if (
+                c.dep_ in _CONTINUATION_DEPS
+                and c.tag_ in _VERB_TAGS
+                and c.lemma_.lower() in _STATEMENT_LEMMAS
+            ):
+                continue
+            stack.append(c)
+    return out
+
+
+def _span(ctx: DocContext, toks: list[Token]) -> tuple[int, int] | None:
+    """Character span of the content tokens, trimmed of punctuation and spaces at both
+    ends; a content that crosses its paragraph is cut to the paragraph."""
+    toks = sorted(toks, key=lambda t: t.i)
+    while toks and (toks[0].is_punct or toks[0].is_space or toks[0].dep_ == "cc"):
+        toks.pop(0)
+    while toks and (toks[-1].is_punct or toks[-1].is_space or toks[-1].dep_ == "cc"):
+        toks.pop()
+    words = [t for t in toks if not t.is_punct and not t.is_space]
+    if len(words) < 1:
+        return None
+    return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def _make(
+    ctx: DocContext, cue: Token, content: list[Token], speaker: Token | None,
+    noun_cue: bool = False,
+) -> Reported | None:
+    if speaker is not None and (speaker.lower_ in {"it", "there", "this", "that", "what"}
+                                or is_time(speaker)):
+        speaker = None
+        if not _speakerless(cue) and not noun_cue:
+            return None
+    content = [t for t in content if t.i != cue.i]
+    span = _span(ctx, content)
+    if span is None:
+        return None
+    if noun_cue:
+        start, end = cue.idx, cue.idx + len(cue)
+        poss = [c for c in cue.children if c.dep_ == "case" or c.tag_ == "POS"]
+        if speaker is not None:
+            end = max(end, *(t.idx + len(t) for t in poss)) if poss else end
+    else:
+        start, end = cue_extent(ctx, cue)
+    mention = mention_tokens(ctx, speaker) if speaker is not None else []
+    att = Attribution(ctx.text[start:end], start, end, mention, speaker)
+    return Reported(span[0], span[1], cue, att)
+
+
+__all__ = ["Reported", "find_reported"]

