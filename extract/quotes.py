@@ -75,6 +75,7 @@ def _merge(
         overlapping = [
             k for k, q in enumerate(quotes)
             if q.content_start < rep.content_end and rep.content_start < q.content_end
+            and k not in absorbed  # a fragment an inner clause took (nested attribution)
         ]
         inside = [
             k for k in overlapping
@@ -84,7 +85,7 @@ def _merge(
             and k not in absorbed
         ]
         if any(
-            q.cue_start == rep.attribution.cue_start and k not in inside
+            q.cue_start == rep.attribution.cue_start and k not in inside and k not in absorbed
             for k, q in enumerate(quotes)
         ):
             continue  # the cue is a quote's (`"...," he said`): its clause is the quote
