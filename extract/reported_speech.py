@@ -84,7 +84,19 @@ def _from_verb(ctx: DocContext, verb: Token) -> Reported | None:
         return None
     lemma = verb.lemma_.lower()
     children = list(verb.children)
-    content: list[Token] | None = None
+    content = _verb_content(ctx, verb, lemma, children)
+    if content is None:
+        return None
+    speaker = _verb_speaker(ctx, verb)
+    if speaker is None and not _speakerless(verb):
+        return None
+    return _make(ctx, verb, content, speaker)
+
+
+def _verb_content(
+    ctx: DocContext, verb: Token, lemma: str, children: list[Token]
+) -> list[Token] | None:
+    """The tokens of what the cue reports, by the first construction that applies."""
     phrase = any((lemma, c.lower_) in CUE_PHRASES for c in children)
     if lemma in CLAUSE_LEMMAS or phrase:
         # the clause after the cue first: a clause before it is parenthetical (`Y, X said`)
@@ -101,37 +113,68 @@ def _from_verb(ctx: DocContext, verb: Token) -> Reported | None:
             ]
             clause = inner or [c for c in clause if c not in part]
         if clause:
-            content = _subtree(ctx, clause[0])
-    if content is None and lemma in INTENT_LEMMAS:
-        xcomp = [c for c in children if c.dep_ == "xcomp" and c.tag_ == "VB"]
-        if xcomp and any(a.lower_ == "to" for a in xcomp[0].children if a.dep_ == "aux"):
+            return _subtree(ctx, clause[0])
+        if verb.dep_ == "parataxis" and verb.head.i != verb.i and _own_subject(verb):
+            # `The plan, officials said, will fail.`: the sentence around the cue
+            cut = {t.i for t in verb.subtree}
+            return [t for t in _subtree(ctx, verb.head) if t.i not in cut]
+    if lemma in INTENT_LEMMAS:
+        # `X wants to leave`, `X urged Y to go`, `X called for Y to go`
+        xcomp = [
+            c for c in children
+            if c.dep_ in {"xcomp", "advcl"} and c.tag_ == "VB"
+            and any(a.lower_ == "to" for a in c.children if a.dep_ == "aux")
+        ]
+        if xcomp:
             obj = [c for c in children if c.dep_ in {"dobj", "dative"}]
             content = _subtree(ctx, xcomp[0])
-            if obj:
-                content = _subtree(ctx, obj[0]) + content
-    if content is None and lemma in OBJECT_LEMMAS:
-        obj = [c for c in children if c.dep_ in _OBJECT_DEPS and c.pos_ not in {"PRON"}]
+            return _subtree(ctx, obj[0]) + content if obj else content
+    passive = any(c.dep_ == "auxpass" for c in children)
+    if passive and (lemma in OBJECT_LEMMAS or lemma in CLAUSE_LEMMAS):
+        # `the plan was announced (by X)`, `X is expected to win`: the subject is the content
+        subj = [c for c in children if c.dep_ == "nsubjpass" and c.lower_ != "it"]
+        if subj:
+            content = _subtree(ctx, subj[0])
+            for c in children:
+                if c.dep_ in {"xcomp", "oprd"}:
+                    content += _subtree(ctx, c)
+            return content
+    if lemma in OBJECT_LEMMAS:
+        obj = [c for c in children if c.dep_ in _OBJECT_DEPS and _content_object(c, children)]
         if obj:
             content = _subtree(ctx, obj[0])
             content += [t for c in children if c.dep_ == "prep" and c.i > obj[0].i
                         for t in _subtree(ctx, c)]
-    if content is None:
-        for c in children:
-            if c.dep_ in {"prep", "prt"} and (lemma, c.lower_) in PREP_CUES:
-                objs = [g for g in c.children if g.dep_ in {"pobj", "pcomp"}]
-                if objs:
-                    content = _subtree(ctx, objs[0])
-                    break
-    if content is None:
-        return None
-    speaker = _verb_speaker(ctx, verb)
-    if speaker is None and not _speakerless(verb):
-        return None
-    return _make(ctx, verb, content, speaker)
+            return content
+    for c in children:
+        if c.dep_ in {"prep", "prt"} and (lemma, c.lower_) in PREP_CUES:
+            objs = [g for g in c.children if g.dep_ in {"pobj", "pcomp"}]
+            if objs:
+                return _subtree(ctx, objs[0])
+    return None
+
+
+_PERSONAL = frozenset({"him", "her", "them", "me", "us", "you", "himself", "herself",
+                       "themselves", "myself", "ourselves", "yourself"})
+
+
+def _content_object(obj: Token, children: list[Token]) -> bool:
+    """The object is what was said (`denied the report`, `said it`), not the person
+    addressed -- unless a preposition carries the charge (`accused him of lying`)."""
+    if obj.lower_ in _PERSONAL:
+        return any(c.dep_ == "prep" and c.i > obj.i for c in children)
+    return True
+
+
+def _own_subject(verb: Token) -> bool:
+    return any(c.dep_ in SUBJ_DEPS for c in verb.children)
 
 
 def _has_that(clause: Token) -> bool:
     return any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+
+
+_CLIMB_DEPS = frozenset({"conj", "advcl", "xcomp", "acl", "relcl", "pcomp"})
 
 
 def _verb_speaker(ctx: DocContext, verb: Token) -> Token | None:
@@ -150,8 +193,13 @@ def _verb_speaker(ctx: DocContext, verb: Token) -> Token | None:
             if subj.dep_ == "nsubjpass":
                 return None  # `it was reported that`, `the plan was announced`
             return valid_subject(ctx, cur, subj, verb)
-        if cur.dep_ not in {"conj", "advcl", "xcomp", "acl", "relcl"} or cur.head.i == cur.i:
+        if cur.dep_ not in _CLIMB_DEPS or cur.head.i == cur.i:
             break
+        if cur.dep_ == "pcomp":
+            # `by saying ...`: through the preposition to the verb it hangs from
+            cur = cur.head
+            if cur.head.i == cur.i:
+                break
         if cur.dep_ == "acl":
             # `a statement saying ...`: the noun the participle hangs from
             return cur.head if cur.head.pos_ in {"NOUN", "PROPN"} else None
@@ -162,11 +210,9 @@ def _verb_speaker(ctx: DocContext, verb: Token) -> Token | None:
 
 
 def _speakerless(verb: Token) -> bool:
-    """`it was reported that ...`, `it is believed that ...`: a passive cue with an
-    expletive or no subject reports a statement without a source."""
-    return any(c.dep_ == "auxpass" for c in verb.children) and not any(
-        c.dep_ == "nsubjpass" and c.lower_ not in {"it"} for c in verb.children
-    )
+    """`it was reported that ...`, `the plan was announced`: a passive cue without an
+    agent reports a statement without a source."""
+    return any(c.dep_ == "auxpass" for c in verb.children)
 
 
 # --------------------------------------------------------------------------- according to

@@ -119,7 +119,7 @@ CLAUSE_LEMMAS = (
 INTENT_LEMMAS = frozenset(
     """want plan decide refuse decline promise pledge vow threaten hope intend seek agree
     offer aim vote urge ask tell order warn demand call press push vow resolve choose
-    prefer wish propose""".split()
+    prefer wish propose expect need""".split()
 )
 # Verbs whose object is the content: "X criticized the plan", "X denied the report".
 OBJECT_LEMMAS = frozenset(
@@ -128,7 +128,8 @@ OBJECT_LEMMAS = frozenset(
     predict acknowledge confirm reveal admit demand blame accuse urge decry denounce
     lambaste dispute challenge reaffirm reiterate disclose unveil advocate favor favour
     champion back question rebut refute contradict tout discuss mention express
-    call ask""".split()
+    call ask say tell show find want expect note offer argue view regard consider
+    predict estimate recommend suggest""".split()
 )
 # Verbs whose prepositional object is the content: "X called for talks", "X warned of war".
 PREP_CUES = {
@@ -139,6 +140,8 @@ PREP_CUES = {
     ("vote", "against"), ("speak", "out"), ("write", "about"), ("testify", "about"),
     ("boast", "about"), ("brag", "about"), ("worry", "about"), ("agree", "on"),
     ("agree", "with"), ("object", "to"), ("respond", "to"), ("react", "to"),
+    ("point", "to"), ("think", "of"), ("think", "about"), ("hope", "for"), ("say", "of"),
+    ("say", "about"), ("tell", "of"), ("tell", "about"), ("know", "about"),
 }
 # Nouns that report what someone said or thinks when a `that` clause follows:
 # "the ministry's statement that ...", "the claim by X that ...".

@@ -1,7 +1,10 @@
 -- Statement events: the speaker's country towards each other country named inside the
--- quote (a country word, or an actor coded to a country), scored by the tone of the
--- quote's wording (VADER compound). Verbal cooperation (quad class 1) when the tone is
--- >= 0.05, verbal conflict (3) when <= -0.05, else no quad class.
+-- statement's content (a country word, or an actor coded to a country), scored by the tone
+-- of its wording (VADER compound). Verbal cooperation (quad class 1) when the tone is
+-- >= 0.05, verbal conflict (3) when <= -0.05, else no quad class. Every statement kind
+-- counts (a ministry that "warned that ..." is evidence too), except a statement whose cue
+-- is itself a coded action event ("condemned Iceland over the arrests"): counted once,
+-- as the action.
 {{
     config(
         materialized='incremental',
@@ -33,6 +36,21 @@ tones as (
     {{ changed_articles_filter() }}
 ),
 
+actions as (
+    select * from {{ ref('int_events_coded') }}
+    {{ changed_articles_filter() }}
+),
+
+cued_by_an_action as (
+    select distinct statements.statement_id
+    from statements
+    inner join actions
+        on
+            statements.article_id = actions.article_id
+            and statements.cue_start < actions.evidence_end
+            and actions.evidence_start < statements.cue_end
+),
+
 targets as (
     select
         speakers.statement_id,
@@ -52,6 +70,7 @@ targets as (
         speakers.speaker_iso3 is not null
         and mentions.iso3 is not null
         and mentions.iso3 <> speakers.speaker_iso3
+        and speakers.statement_id not in (select statement_id from cued_by_an_action)
     qualify row_number() over (
         partition by speakers.statement_id, mentions.iso3 order by mentions.start_char
     ) = 1
