@@ -7,9 +7,11 @@ not); `DocContext` maps every token to its paragraph and to the quote that cover
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from spacy.attrs import IDX, LEMMA, LENGTH
 from spacy.tokens import Doc, Token
 
 # Double quotation marks; NYT text writes both ends as '' (and sometimes opens with ``).
@@ -118,50 +120,58 @@ def para_start(text: str, pos: int) -> int:
 
 
 class DocContext:
-    """Per-doc lookups shared by the attribution and resolution steps."""
+    """Per-doc lookups shared by the attribution and resolution steps.
 
-    def __init__(self, doc: Doc, spans: list[QuoteSpan], text: str):
+    Built from plain integer lists (token offsets, sentence starts) rather than by walking
+    ``Token`` objects: spaCy makes a new ``Token`` on every ``doc[i]``, and this context is
+    built for every article, quoted or not.
+    """
+
+    def __init__(self, doc: Doc, spans: list[QuoteSpan], text: str, idx: list[int] | None = None):
         self.doc = doc
         self.text = text  # Doc.text is rebuilt from the tokens on every access: read it once
         self.spans = spans
-        self.quote_of = [-1] * len(doc)  # index of the quote span covering each token
-        self.para_of = [0] * len(doc)
-        para_starts = [m.start() for m in PARA.finditer(self.text)]
-        p = 0
-        for tok in doc:
-            while p + 1 < len(para_starts) and para_starts[p + 1] <= tok.idx:
-                p += 1
-            self.para_of[tok.i] = p
-        qi = 0
-        for tok in doc:
-            while qi < len(spans) and spans[qi].mark_end <= tok.idx:
-                qi += 1
-            if qi < len(spans) and spans[qi].mark_start <= tok.idx < spans[qi].mark_end:
-                self.quote_of[tok.i] = qi
+        self.idx = idx if idx is not None else doc.to_array(IDX).tolist()
+        self.ends = [i + n for i, n in zip(self.idx, doc.to_array(LENGTH).tolist(), strict=True)]
+        para_starts = [m.start() for m in PARA.finditer(self.text)] or [0]
+        self.para_of = [max(0, bisect_right(para_starts, i) - 1) for i in self.idx]
+        # index of the quote span covering each token (marks included), -1 outside quotes
+        self.quote_of = [-1] * len(doc)
+        for qi, sp in enumerate(spans):
+            first, last = bisect_left(self.idx, sp.mark_start), bisect_left(self.idx, sp.mark_end)
+            self.quote_of[first:last] = [qi] * (last - first)
         self.sent_starts = [s.start for s in doc.sents]
+        self._lemmas: dict[str, list[int]] | None = None
+
+    def lemma_positions(self, lemma: str) -> list[int]:
+        """Indices of the tokens whose lowercased lemma is `lemma`, in order (built on
+        first use, one string lookup per distinct lemma)."""
+        if self._lemmas is None:
+            by_hash: dict[int, list[int]] = {}
+            for i, h in enumerate(self.doc.to_array(LEMMA).tolist()):
+                by_hash.setdefault(h, []).append(i)
+            strings = self.doc.vocab.strings
+            self._lemmas = {}
+            for h, positions in by_hash.items():
+                self._lemmas.setdefault(strings[h].lower(), []).extend(positions)
+            for positions in self._lemmas.values():
+                positions.sort()
+        return self._lemmas.get(lemma, [])
 
     def in_quote(self, tok: Token) -> bool:
         return self.quote_of[tok.i] >= 0
 
     def token_at(self, char: int) -> int:
         """Index of the token containing (or first after) a char offset."""
-        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
-        if span is not None and len(span):
-            return span.start
-        for tok in self.doc:
-            if tok.idx >= char:
-                return tok.i
-        return len(self.doc) - 1
+        if not self.idx:
+            return 0
+        k = bisect_right(self.idx, char) - 1
+        if k >= 0 and char < self.ends[k]:
+            return k
+        return min(k + 1, len(self.idx) - 1)
 
     def sentence_index(self, tok_i: int) -> int:
-        lo, hi = 0, len(self.sent_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.sent_starts[mid] <= tok_i:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+        return max(0, bisect_right(self.sent_starts, tok_i) - 1)
 
 
 SENT_END = frozenset({".", "!", "?", "...", "…"})

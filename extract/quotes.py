@@ -35,8 +35,9 @@ def find_statements(doc: Doc) -> list[Statement]:
 
     # doc.text is rebuilt from the tokens on each access: read it once, through the per-doc
     # lookups the wirehouse_rows pipe (next in the pipeline) reuses for this doc.
-    text = doc_info(doc).text
-    ctx = DocContext(doc, find_quote_spans(text), text)
+    info = doc_info(doc)
+    text = info.text
+    ctx = DocContext(doc, find_quote_spans(text), text, info.idx)
     reported = find_reported(ctx)
     if not ctx.spans and not reported:
         return []

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spacy.attrs import LEMMA, LOWER
+from spacy.strings import StringStore
 from spacy.tokens import Token
 
 from extract.quote_marks import DocContext
@@ -31,6 +33,7 @@ from extract.speech_cues import (
     INTENT_LEMMAS,
     NOUN_CUES,
     OBJECT_LEMMAS,
+    PASSIVE_REPORTS,
     PREP_CUES,
     SUBJ_DEPS,
     cue_extent,
@@ -58,12 +61,39 @@ class Reported:
 
 def find_reported(ctx: DocContext) -> list[Reported]:
     """Every reported statement of the doc, in text order."""
+    doc = ctx.doc
+    strings = doc.vocab.strings
+    cues = _cue_hashes(strings)
+    according = strings["according"]
+    # compare hashes of the whole doc at once; build a Token only for the possible cues
+    lemmas = doc.to_array(LEMMA).tolist()
+    lowers = doc.to_array(LOWER).tolist()
     out: list[Reported] = []
-    for tok in ctx.doc:
-        found = _from_token(ctx, tok)
-        if found is not None:
-            out.append(found)
+    for i, (lemma, lower) in enumerate(zip(lemmas, lowers, strict=True)):
+        if lemma in cues or lower == according:
+            found = _from_token(ctx, doc[i])
+            if found is not None:
+                out.append(found)
     return out
+
+
+_CUE_WORDS = (
+    CLAUSE_LEMMAS
+    | INTENT_LEMMAS
+    | OBJECT_LEMMAS
+    | NOUN_CUES
+    | {verb for verb, _ in PREP_CUES}
+    | {verb for verb, _ in CUE_PHRASES}
+)
+_HASHES: dict[int, frozenset[int]] = {}
+
+
+def _cue_hashes(strings: StringStore) -> frozenset[int]:
+    """Hashes of every cue lemma (string hashes are the same in every vocab)."""
+    found = _HASHES.get(0)
+    if found is None:
+        found = _HASHES[0] = frozenset(strings[w] for w in _CUE_WORDS)
+    return found
 
 
 def _from_token(ctx: DocContext, tok: Token) -> Reported | None:
@@ -133,7 +163,10 @@ def _verb_content(
     if passive and (lemma in OBJECT_LEMMAS or lemma in CLAUSE_LEMMAS):
         # `the plan was announced (by X)`, `X is expected to win`: the subject is the content
         subj = [c for c in children if c.dep_ == "nsubjpass" and c.lower_ != "it"]
-        if subj:
+        if subj and (
+            lemma in PASSIVE_REPORTS
+            or any(c.dep_ in {"agent", "xcomp"} for c in children)
+        ):
             content = _subtree(ctx, subj[0])
             for c in children:
                 if c.dep_ in {"xcomp", "oprd"}:
@@ -158,9 +191,16 @@ _PERSONAL = frozenset({"him", "her", "them", "me", "us", "you", "himself", "hers
                        "themselves", "myself", "ourselves", "yourself"})
 
 
+_FORMULAS = frozenset({"goodbye", "hello", "hi", "thanks", "yes", "no", "grace", "amen",
+                       "sorry", "farewell", "cheers", "prayer", "prayers"})
+
+
 def _content_object(obj: Token, children: list[Token]) -> bool:
     """The object is what was said (`denied the report`, `said it`), not the person
-    addressed -- unless a preposition carries the charge (`accused him of lying`)."""
+    addressed -- unless a preposition carries the charge (`accused him of lying`) -- nor
+    a formula (`said goodbye`)."""
+    if obj.lower_ in _FORMULAS:
+        return False
     if obj.lower_ in _PERSONAL:
         return any(c.dep_ == "prep" and c.i > obj.i for c in children)
     return True

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from spacy.attrs import DEP, POS
+from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Token
 
 from extract.quote_marks import DocContext
@@ -149,14 +151,16 @@ def person_mentions(doc: Doc) -> list[Person]:
         if ent.label_ == "PERSON" and ent.root.pos_ == "PROPN":
             head = ent.root
             out[head.i] = Person(head.i, _name(head), head.dep_ in SUBJ_DEPS)
-    for tok in doc:
-        if (
-            tok.dep_ in SUBJ_DEPS
-            and tok.pos_ == "PROPN"
-            and tok.i not in out
-            and _is_name_like(tok)
-        ):
-            out[tok.i] = Person(tok.i, _name(tok), True)
+    # proper-noun subjects, found on the arrays (a Token only for the few candidates)
+    strings = doc.vocab.strings
+    subj_deps = {strings[d] for d in SUBJ_DEPS}
+    propn = POS_IDS["PROPN"]
+    deps = doc.to_array(DEP).tolist()
+    for i, pos in enumerate(doc.to_array(POS).tolist()):
+        if pos == propn and deps[i] in subj_deps and i not in out:
+            tok = doc[i]
+            if _is_name_like(tok):
+                out[i] = Person(i, _name(tok), True)
     return sorted(out.values(), key=lambda p: p.i)
 
 
@@ -169,8 +173,9 @@ def _is_name_like(tok: Token) -> bool:
     if not tok.text[:1].isupper() or tok.lower_ in TITLES:
         return False
     if tok.ent_type_ in {"GPE", "LOC", "ORG", "NORP", "FAC", "DATE", "TIME"}:
-        ent = next((e for e in tok.sent.ents if e.start <= tok.i < e.end), None)
-        return ent is None or len(ent) == 1
+        # a one-token entity: it begins here and the next token does not continue it
+        doc = tok.doc
+        return tok.ent_iob_ == "B" and (tok.i + 1 >= len(doc) or doc[tok.i + 1].ent_iob_ != "I")
     return True
 
 
@@ -285,11 +290,11 @@ def _resolve_pronoun(
 
 def _resolve_nominal(ctx: DocContext, head: Token) -> str | None:
     """`the spokesman` -> the nearest earlier name given that title."""
-    lemma = head.lemma_.lower()
-    for tok in reversed(ctx.doc[: head.i]):
-        if tok.lemma_.lower() != lemma:
+    doc = ctx.doc
+    for i in reversed(ctx.lemma_positions(head.lemma_.lower())):
+        if i >= head.i:
             continue
-        name = _titled_name(tok)
+        name = _titled_name(doc[i])
         if name:
             return name
     return None

@@ -131,6 +131,12 @@ OBJECT_LEMMAS = frozenset(
     call ask say tell show find want expect note offer argue view regard consider
     predict estimate recommend suggest""".split()
 )
+# Passive verbs that report without an agent: "the deal was announced", "a leak was
+# reported"; other passives count only with an agent or an infinitive ("is said to").
+PASSIVE_REPORTS = frozenset(
+    """announce report confirm reveal disclose deny allege claim estimate predict rumor
+    rumour say expect believe think project forecast""".split()
+)
 # Verbs whose prepositional object is the content: "X called for talks", "X warned of war".
 PREP_CUES = {
     ("call", "for"), ("warn", "of"), ("warn", "about"), ("warn", "against"),

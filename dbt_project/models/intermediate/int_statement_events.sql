@@ -48,7 +48,7 @@ cued_by_an_action as (
         on
             statements.article_id = actions.article_id
             and statements.cue_start < actions.evidence_end
-            and actions.evidence_start < statements.cue_end
+            and statements.cue_end > actions.evidence_start
 ),
 
 targets as (
@@ -70,7 +70,9 @@ targets as (
         speakers.speaker_iso3 is not null
         and mentions.iso3 is not null
         and mentions.iso3 <> speakers.speaker_iso3
-        and speakers.statement_id not in (select statement_id from cued_by_an_action)
+        and speakers.statement_id not in (
+            select cued_by_an_action.statement_id from cued_by_an_action
+        )
     qualify row_number() over (
         partition by speakers.statement_id, mentions.iso3 order by mentions.start_char
     ) = 1
