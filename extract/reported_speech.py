@@ -32,6 +32,7 @@ from extract.speech_cues import (
     CUE_PHRASES,
     INTENT_LEMMAS,
     NOUN_CUES,
+    NOUN_PREP_CUES,
     OBJECT_LEMMAS,
     PASSIVE_REPORTS,
     PREP_CUES,
@@ -82,9 +83,11 @@ _CUE_WORDS = (
     | INTENT_LEMMAS
     | OBJECT_LEMMAS
     | NOUN_CUES
+    | {noun for noun, _ in NOUN_PREP_CUES}
     | {verb for verb, _ in PREP_CUES}
     | {verb for verb, _ in CUE_PHRASES}
 )
+_NOUNS = NOUN_CUES | {noun for noun, _ in NOUN_PREP_CUES}
 _HASHES: dict[int, frozenset[int]] = {}
 
 
@@ -101,7 +104,7 @@ def _from_token(ctx: DocContext, tok: Token) -> Reported | None:
         return _according(ctx, tok)
     if tok.tag_ in _VERB_TAGS:
         return _from_verb(ctx, tok)
-    if tok.pos_ == "NOUN" and tok.lemma_.lower() in NOUN_CUES:
+    if tok.pos_ == "NOUN" and tok.lemma_.lower() in _NOUNS:
         return _from_noun(ctx, tok)
     return None
 
@@ -163,17 +166,23 @@ def _verb_content(
     if passive and (lemma in OBJECT_LEMMAS or lemma in CLAUSE_LEMMAS):
         # `the plan was announced (by X)`, `X is expected to win`: the subject is the content
         subj = [c for c in children if c.dep_ == "nsubjpass" and c.lower_ != "it"]
-        if subj and (
+        if subj and lemma not in {"suppose", "intend", "attack"} and (
             lemma in PASSIVE_REPORTS
             or any(c.dep_ in {"agent", "xcomp"} for c in children)
+            or any(c.dep_ == "prep" and c.lower_ == "as" for c in children)  # `seen as`
         ):
             content = _subtree(ctx, subj[0])
             for c in children:
-                if c.dep_ in {"xcomp", "oprd"}:
+                if c.dep_ in {"xcomp", "oprd"} or (c.dep_ == "prep" and c.lower_ == "as"):
                     content += _subtree(ctx, c)
             return content
-    if lemma in OBJECT_LEMMAS:
-        obj = [c for c in children if c.dep_ in _OBJECT_DEPS and _content_object(c, children)]
+    if lemma in OBJECT_LEMMAS and verb.dep_ != "xcomp":
+        # (an infinitive's object is what someone would or might do: `likely to support X`)
+        oprd = [c for c in children if c.dep_ == "oprd"]
+        obj = [c for c in children if c.dep_ in _OBJECT_DEPS and (
+            oprd or _content_object(c, children))]  # `called him a liar`: the naming counts
+        if obj and oprd:
+            return _subtree(ctx, obj[0]) + _subtree(ctx, oprd[0])
         if obj:
             content = _subtree(ctx, obj[0])
             content += [t for c in children if c.dep_ == "prep" and c.i > obj[0].i
@@ -294,7 +303,7 @@ def _from_noun(ctx: DocContext, noun: Token) -> Reported | None:
         if c.dep_ in {"acl", "ccomp", "relcl"} and _has_that(c)
     ]
     if not clause:
-        return None
+        return _noun_with_object(ctx, noun)
     speaker = None
     for c in noun.children:
         if c.dep_ == "poss" and c.pos_ in {"PROPN", "NOUN", "PRON"}:
@@ -311,6 +320,26 @@ def _from_noun(ctx: DocContext, noun: Token) -> Reported | None:
         if verb.lemma_.lower() in {"issue", "make", "release", "publish", "express", "voice"}:
             speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     return _make(ctx, noun, _subtree(ctx, clause[0]), speaker, noun_cue=True)
+
+
+def _noun_with_object(ctx: DocContext, noun: Token) -> Reported | None:
+    """`her criticism of the plan`, `the call by X for talks`: a reporting noun with a
+    possessor (or `by` phrase) as speaker and its prepositional object as content."""
+    lemma = noun.lemma_.lower()
+    prep = next(
+        (c for c in noun.children if c.dep_ == "prep" and (lemma, c.lower_) in NOUN_PREP_CUES),
+        None,
+    )
+    if prep is None:
+        return None
+    objs = [g for g in prep.children if g.dep_ in {"pobj", "pcomp"}]
+    speaker = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if speaker is None:
+        by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+        speaker = next((g for g in by.children if g.dep_ == "pobj"), None) if by else None
+    if not objs or speaker is None or speaker.pos_ not in {"PROPN", "NOUN", "PRON"}:
+        return None
+    return _make(ctx, noun, _subtree(ctx, objs[0]), speaker, noun_cue=True)
 
 
 # --------------------------------------------------------------------------- spans

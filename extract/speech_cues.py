@@ -112,14 +112,14 @@ CLAUSE_LEMMAS = (
     wonder question doubt dispute contest counter rebut concede grant admit
     tweet write blog email text post publish print broadcast air tell inform notify
     assure reassure convince persuade remind teach explain clarify specify detail
-    add note observe remark comment mention point signal indicate accept""".split()
+    add note observe remark comment mention point signal indicate accept hop""".split()
 )
 # Verbs whose `to`-infinitive complement (xcomp) is an intention or a demand of the
 # subject: "X wants to leave", "X refused to comment", "X urged Y to go".
 INTENT_LEMMAS = frozenset(
     """want plan decide refuse decline promise pledge vow threaten hope intend seek agree
-    offer aim vote urge ask tell order warn demand call press push vow resolve choose
-    prefer wish propose expect need""".split()
+    offer urge ask tell order warn demand call press push vow resolve choose
+    prefer wish propose expect hop""".split()
 )
 # Verbs whose object is the content: "X criticized the plan", "X denied the report".
 OBJECT_LEMMAS = frozenset(
@@ -128,7 +128,7 @@ OBJECT_LEMMAS = frozenset(
     predict acknowledge confirm reveal admit demand blame accuse urge decry denounce
     lambaste dispute challenge reaffirm reiterate disclose unveil advocate favor favour
     champion back question rebut refute contradict tout discuss mention express
-    call ask say tell show find want expect note offer argue view regard consider
+    call ask say tell show want expect note argue view regard
     predict estimate recommend suggest""".split()
 )
 # Passive verbs that report without an agent: "the deal was announced", "a leak was
@@ -142,12 +142,23 @@ PREP_CUES = {
     ("call", "for"), ("warn", "of"), ("warn", "about"), ("warn", "against"),
     ("talk", "about"), ("speak", "about"), ("speak", "of"), ("comment", "on"),
     ("refer", "to"), ("argue", "for"), ("argue", "against"), ("complain", "about"),
-    ("insist", "on"), ("ask", "for"), ("push", "for"), ("press", "for"), ("vote", "for"),
-    ("vote", "against"), ("speak", "out"), ("write", "about"), ("testify", "about"),
+    ("insist", "on"), ("ask", "for"), ("push", "for"), ("press", "for"), ("speak", "out"),
+    ("write", "about"), ("testify", "about"),
     ("boast", "about"), ("brag", "about"), ("worry", "about"), ("agree", "on"),
     ("agree", "with"), ("object", "to"), ("respond", "to"), ("react", "to"),
     ("point", "to"), ("think", "of"), ("think", "about"), ("hope", "for"), ("say", "of"),
     ("say", "about"), ("tell", "of"), ("tell", "about"), ("know", "about"),
+    ("hint", "at"), ("lash", "out"),
+}
+# Reporting nouns whose prepositional object is the content when a possessor or a `by`
+# phrase names the speaker: "her criticism of the plan", "Trump's call for a ban".
+NOUN_PREP_CUES = {
+    ("criticism", "of"), ("call", "for"), ("calls", "for"), ("opposition", "to"),
+    ("praise", "for"), ("attack", "on"), ("attacks", "on"), ("demand", "for"),
+    ("proposal", "for"), ("proposal", "to"), ("concern", "about"), ("concern", "over"),
+    ("endorsement", "of"), ("question", "about"), ("warning", "about"), ("warning", "of"),
+    ("promise", "of"), ("pledge", "of"), ("claim", "of"), ("denial", "of"),
+    ("defense", "of"), ("defence", "of"), ("condemnation", "of"), ("rejection", "of"),
 }
 # Nouns that report what someone said or thinks when a `that` clause follows:
 # "the ministry's statement that ...", "the claim by X that ...".
