@@ -23,6 +23,12 @@ def s3_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     import fsspec
     from moto.server import ThreadedMotoServer
 
+    # fsspec caches S3 filesystems by their arguments, and the endpoint comes from the
+    # environment: an instance cached by an earlier test would still talk to that test's
+    # (stopped) server. Start and end with an empty cache.
+    import s3fs
+
+    s3fs.S3FileSystem.clear_instance_cache()
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -37,4 +43,5 @@ def s3_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         fs.mkdir(bucket)
         yield f"s3://{bucket}/staging"
     finally:
+        s3fs.S3FileSystem.clear_instance_cache()
         server.stop()
