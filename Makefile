@@ -42,7 +42,7 @@ lint: install
 	$(BIN)/ruff check extract dags tests scripts
 	$(BIN)/sqlfluff lint dbt_project/models
 
-## airflow: Airflow standalone (scheduler + api-server + UI) with the DAGs unpaused
+## airflow: Airflow (scheduler, api-server + UI, log server) on 127.0.0.1 with the DAGs unpaused
 airflow: install
 	$(BIN)/wirehouse airflow
 
@@ -52,7 +52,7 @@ BENCH_LIMIT ?= 800
 bench: install
 	$(BIN)/wirehouse -q bench $(if $(BENCH_ARCHIVE),--archive $(BENCH_ARCHIVE)) --limit $(BENCH_LIMIT) --json $(WIREHOUSE_HOME)/bench.json
 
-## docs: generate the dbt docs against the project-local warehouse and serve them on :$(DOCS_PORT)
+## docs: generate the dbt docs against the project-local warehouse and serve them on 127.0.0.1:$(DOCS_PORT)
 DOCS_PORT ?= 8081
 docs: install
 	$(BIN)/wirehouse docs --port $(DOCS_PORT)

@@ -132,15 +132,15 @@ def check_run(current, run_date: dt.date, build_before: str | None) -> int:
 
 
 def cmd_airflow(args: argparse.Namespace) -> int:
-    """Start ``airflow standalone`` on the project-local home, DAGs unpaused."""
-    from extract.airflow_env import airflow_bin, airflow_environ, init_airflow
+    """Start Airflow's components on the project-local home, DAGs unpaused, every listener
+    on WIREHOUSE_BIND_HOST (loopback by default)."""
+    from extract.airflow_env import airflow_environ, init_airflow
+    from extract.airflow_serve import serve
 
     _use_archive(args.archive)
     current = settings()
     init_airflow(current)
-    print(f"Airflow UI on http://localhost:8080 (home {current.airflow_home}); Ctrl-C stops it.")
-    os.execve(airflow_bin(), [airflow_bin(), "standalone"], airflow_environ(current))
-    return 0
+    return serve(current, airflow_environ(current))
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
@@ -323,12 +323,16 @@ def cmd_docs(args: argparse.Namespace) -> int:
     print(f"wirehouse: dbt docs generated in {target}", flush=True)
     if args.no_serve:
         return 0
+    from extract.security import bind_host, client_host
+
     dbt_env(current)
     dbt = str(Path(sys.executable).with_name("dbt"))
-    print(f"wirehouse: serving on http://localhost:{args.port} (Ctrl-C stops it)", flush=True)
+    host = bind_host()
+    print(f"wirehouse: serving on http://{client_host(host)}:{args.port} (listening on "
+          f"{host}; Ctrl-C stops it)", flush=True)
     # `dbt docs serve` only serves the files: it does not open the warehouse.
     return subprocess.call(
-        [dbt, "docs", "serve", "--port", str(args.port), "--no-browser",
+        [dbt, "docs", "serve", "--host", host, "--port", str(args.port), "--no-browser",
          "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
          "--target-path", str(target)],
         env=dict(os.environ),
@@ -400,7 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="show Airflow's task logs")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("airflow", help="start Airflow standalone with the schedule active")
+    p = sub.add_parser("airflow", help="start Airflow on 127.0.0.1 with the schedule active")
     p.add_argument("--archive", help="directory of article files (default: data/sample)")
     p.set_defaults(func=cmd_airflow)
 

