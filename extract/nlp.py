@@ -1,7 +1,9 @@
 """The spaCy side: load the pipeline once and turn streamed docs into Arrow tables.
 
-Only the pipes the facts need are loaded. Docs are streamed with ``nlp.pipe(as_tuples=True)``
-and flattened to columns as they come, so memory follows the batch, not the archive.
+Only the pipes the facts need are loaded; the packaged attribute_ruler and lemmatizer run as
+one cheaper pass with the same output (``extract/tagging.py``). Docs are streamed with
+``nlp.pipe(as_tuples=True)`` and flattened to columns as they come, so memory follows the
+batch, not the archive; texts over one section are parsed in sections (``extract/sections.py``).
 """
 
 from __future__ import annotations
@@ -35,7 +37,11 @@ def load_pipeline(model: str, statements: bool = True) -> Language:
     """Load ``model`` with the Wirehouse components added (cached per process)."""
     import spacy
 
+    from extract.tagging import replace_tag_pipes
+
     nlp = spacy.load(model, exclude=list(UNUSED_PIPES))
+    # attribute_ruler + lemmatizer as one cheaper pass, same token attributes
+    replace_tag_pipes(nlp)
     if statements:
         from extract import quotes  # noqa: F401  (registers the factory)
 
