@@ -230,3 +230,22 @@ def test_a_wrong_copy_falls_back_to_a_full_copy(
         marts = sorted(con.execute("select * from marts.fct_actor_mentions").fetchall(), key=repr)
     assert _published(settings)["fct_actor_mentions"] == marts
     assert os.path.exists(target)
+
+
+def test_a_change_to_most_runs_of_a_month_rewrites_it_as_one_part(
+    warehouse: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An actor-level change touches rows of every run: one file per month and mart, not
+    one per run date (the lake layout docs/scale-out.md describes)."""
+    settings = warehouse
+    old_parts = _parts(_build_dir(settings))
+    assert len(old_parts) > len(ARTICLE_MARTS)  # day parts beside the first month part
+    mark_unpublished(settings, DAYS)
+    with connect(settings.db_path) as con:
+        publish(settings, con)
+    assert "incrementally" in _log(caplog)
+    new_parts = _parts(_build_dir(settings))
+    assert all("_" in k for k in new_parts), new_parts  # month parts only
+    assert len(new_parts) == len({k.split("/")[0] for k in new_parts})  # one per mart
+    assert not set(new_parts.values()) & set(old_parts.values())
+    _assert_equals_full_publish(settings)

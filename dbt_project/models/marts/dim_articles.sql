@@ -21,7 +21,7 @@ final as (
         run_date,
         source_path,
         title,
-        n_chars,
+        n_chars::bigint as n_chars,
         article_text
     from articles
 )
