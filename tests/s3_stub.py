@@ -21,13 +21,12 @@ def s3_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Start moto's S3 server on a free loopback port; yield a fresh ``s3://bucket/prefix``.
     The ``AWS_*`` variables (inherited by the processes a test starts) point at it."""
     import fsspec
+    import s3fs
     from moto.server import ThreadedMotoServer
 
     # fsspec caches S3 filesystems by their arguments, and the endpoint comes from the
     # environment: an instance cached by an earlier test would still talk to that test's
     # (stopped) server. Start and end with an empty cache.
-    import s3fs
-
     s3fs.S3FileSystem.clear_instance_cache()
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
