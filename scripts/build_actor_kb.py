@@ -256,8 +256,12 @@ def is_country_entry(entry: Entry) -> bool:
 
 
 def actor_type(entry: Entry) -> str:
+    """CountryInfo's entries are people; elsewhere an entry with dated roles and a short name
+    is a person, unless a code makes it a body (IGO, NGO, armed group, company)."""
     if entry.source == "countries" and "CountryInfo" in entry.comment:
         return "person"
+    if any(r.code[:3] in INTERNATIONAL for r in entry.roles):
+        return "organisation"
     if any(r.valid_from or r.valid_to for r in entry.roles) and len(entry.phrase.split("_")) <= 5:
         return "person"
     return "organisation"
@@ -305,7 +309,6 @@ def build(reference: Path, supplement: Path, seeds: Path) -> dict[str, int]:
                        role.valid_to.isoformat() if role.valid_to else ""))
 
     agents = parse_agents(reference / "Phoenix.agents.txt")
-    aliases |= implicit_surnames(merged, aliases, agents, seeds)
     _write(seeds / "kb_actors.csv", ("kb_id", "actor_name", "actor_type", "source"),
            sorted(actors))
     _write(seeds / "kb_actor_aliases.csv", ("alias_key", "kb_id"), sorted(aliases))
@@ -315,36 +318,6 @@ def build(reference: Path, supplement: Path, seeds: Path) -> dict[str, int]:
     _write(seeds / "kb_agents.csv", ("agent_key", "sector"), sorted(agents.items()))
     return {"actors": len(actors), "aliases": len(aliases), "roles": len(roles),
             "agents": len(agents)}
-
-
-def implicit_surnames(merged: dict[str, Entry], aliases: set[tuple[str, str]],
-                      agents: dict[str, str], seeds: Path) -> set[tuple[str, str]]:
-    """The surname alone as an alias of a KB person the dictionaries list only in full
-    ("Kerry" for John Kerry), when no other KB person has that surname, nothing else in the
-    KB is called that, it is no country word or agent word, and the person held a role
-    after 2005 (news of today names the active ones by surname)."""
-    taken = {key for key, _ in aliases}
-    country_words = {r["alias"] for r in csv.DictReader((seeds / "country_aliases.csv").open())}
-    recent = dt.date(2005, 1, 1)
-    by_surname: dict[str, set[str]] = {}
-    active: set[str] = set()
-    for kb_id, entry in merged.items():
-        if actor_type(entry) != "person":
-            continue
-        words = alias_key(entry.phrase).split()
-        if len(words) < 2:
-            continue
-        by_surname.setdefault(words[-1], set()).add(kb_id)
-        if any(r.valid_to is None or r.valid_to >= recent for r in entry.roles
-               if r.valid_from or r.valid_to):
-            active.add(kb_id)
-    out = set()
-    for surname, ids in by_surname.items():
-        (kb_id,) = ids if len(ids) == 1 else (None,)
-        if (kb_id in active and len(surname) > 3 and surname not in taken
-                and surname not in country_words and surname not in agents):
-            out.add((surname, kb_id))
-    return out
 
 
 def _write(path: Path, header: tuple[str, ...], rows: list[tuple]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -244,6 +245,9 @@ def test_kb_dated_codes_and_sectors() -> None:
     assert kb.name_forms("MORO_ISLAMIC_LIBERATION_FRONT_(MILF)_") == [
         "MORO_ISLAMIC_LIBERATION_FRONT_", "MILF"]
     assert kb.display_name("THE_EUROPEAN_UNION_") == "European Union"
+    assert kb.actor_type(kb.Entry("ISLAMIC_STATE_", "countries", "", [],
+                                  [kb.Role("IMGMUSREB", dt.date(2013, 4, 8), None)])) \
+        == "organisation"
 
 
 def test_kb_seeds_hold_the_known_actors() -> None:

@@ -183,16 +183,17 @@ kinded as (
     left join kb_matched on coded.mention_id = kb_matched.mention_id
 ),
 
--- A one-word person name the article does not resolve ("Sanders" in a story that never
--- says "Bernie Sanders") is the one person of that surname named in full in the articles of
--- the same run (news day), before any KB surname alias; none or several: the KB alias if
--- one, else its own actor.
+-- A one-word person name the article does not resolve ("Sanders" or "Bernie" in a story
+-- that never says "Bernie Sanders") is the one person of that surname or first name named in
+-- full in the articles of the same run (news day), before any KB alias; none or several: the
+-- KB alias if one, else its own actor.
 -- The run is the unit an incremental build recomputes, so the link is the same in an
 -- incremental build and in a full rebuild.
 full_names as (
     select distinct
         run_date,
         regexp_extract(name_key, '(\S+)$', 1) as surname,
+        regexp_extract(name_key, '^(\S+)', 1) as first_name,
         coalesce('kb:' || kb_id, 'name:' || name_key) as person_key,
         kb_id,
         name_key
@@ -212,7 +213,7 @@ surname_links as (
     inner join full_names
         on
             kinded.run_date = full_names.run_date
-            and kinded.name_key = full_names.surname
+            and kinded.name_key in (full_names.surname, full_names.first_name)
     where
         kinded.mention_kind = 'named'
         and kinded.entity_label = 'PERSON'
