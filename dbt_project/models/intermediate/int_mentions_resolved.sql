@@ -117,25 +117,51 @@ coded as (
     left join roles on cues.role = roles.role
 ),
 
--- KB actors a mention's name could be: its canonical name's key first, its own text's next.
+-- KB actors a mention's name could be: its canonical name's key first, its own text's next
+-- (two equi-joins: one join on either key would be a nested loop over the KB's aliases).
+eligible as (
+    select
+        mention_id,
+        name_key,
+        mention_key,
+        article_date
+    from coded
+    where
+        not is_country_word
+        and not is_generic_name
+        and coalesce(role_kind, '') <> 'thing'
+),
+
+alias_hits as (
+    select
+        eligible.mention_id,
+        eligible.article_date,
+        kb_aliases.kb_id,
+        1 as match_rank
+    from eligible
+    inner join kb_aliases on eligible.name_key = kb_aliases.alias_key
+    union all
+    select
+        eligible.mention_id,
+        eligible.article_date,
+        kb_aliases.kb_id,
+        2 as match_rank
+    from eligible
+    inner join kb_aliases on eligible.mention_key = kb_aliases.alias_key
+),
+
 kb_candidates as (
     select
-        coded.mention_id,
-        kb_aliases.kb_id,
-        min(case when kb_aliases.alias_key = coded.name_key then 1 else 2 end) as match_rank,
+        alias_hits.mention_id,
+        alias_hits.kb_id,
+        min(alias_hits.match_rank) as match_rank,
         bool_or(
-            (kb_roles.valid_from is null or kb_roles.valid_from <= coded.article_date)
-            and (kb_roles.valid_to is null or kb_roles.valid_to >= coded.article_date)
+            (kb_roles.valid_from is null or kb_roles.valid_from <= alias_hits.article_date)
+            and (kb_roles.valid_to is null or kb_roles.valid_to >= alias_hits.article_date)
         ) as valid_on_date
-    from coded
-    inner join kb_aliases
-        on kb_aliases.alias_key in (coded.name_key, coded.mention_key)
-    inner join kb_roles on kb_aliases.kb_id = kb_roles.kb_id
-    where
-        not coded.is_country_word
-        and not coded.is_generic_name
-        and coalesce(coded.role_kind, '') <> 'thing'
-    group by coded.mention_id, kb_aliases.kb_id
+    from alias_hits
+    inner join kb_roles on alias_hits.kb_id = kb_roles.kb_id
+    group by alias_hits.mention_id, alias_hits.kb_id
 ),
 
 kb_best_rank as (
