@@ -245,6 +245,7 @@ def cmd_cluster(args: argparse.Namespace) -> int:
     import shlex
 
     from extract import cluster
+    from extract.security import redact
 
     current = settings()
     if args.action == "up":
@@ -252,7 +253,7 @@ def cmd_cluster(args: argparse.Namespace) -> int:
         current = settings()
         cfg = cluster.up(current, args.workers, paused=args.paused)
         print(f"wirehouse: cluster up: {len(cfg.workers)} workers, api-server {cfg.api_url}, "
-              f"metadata DB {cfg.metadata_url}, broker {cfg.broker_url}"
+              f"metadata DB {redact(cfg.metadata_url)}, broker {redact(cfg.broker_url)}"
               f" (logs in {current.home / 'cluster' / 'logs'})")
         return 0
     if args.action == "env":

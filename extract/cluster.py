@@ -14,8 +14,12 @@ machines each runs the same commands with the same settings (docs/scale-out.md).
   queue and holds the DuckDB file; the others serve the default queue (extraction) only.
 
 Every address comes from settings whose defaults are loopback; every server binds
-``WIREHOUSE_BIND_HOST`` (default 127.0.0.1). ``up`` records what it started in
-``$WIREHOUSE_HOME/cluster/cluster.json``; ``down`` and ``status`` read it back.
+``WIREHOUSE_BIND_HOST`` (default 127.0.0.1), the workers' task-log servers too (each worker
+runs with ``--skip-serve-logs`` behind ``log_server_command``: Airflow's own log server binds
+every interface). ``up`` records what it started in ``$WIREHOUSE_HOME/cluster/cluster.json``
+(it holds the ``jwt_secret``: mode 600, in the cluster folder of mode 700, logs 600 too);
+``down`` and ``status`` read it back. The api-server's password is made by us before it
+starts (Airflow would print it into its log) and printed only on a terminal.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -33,6 +38,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from extract.config import DUCKDB_POOL, Settings
+from extract.security import client_host, private_dir, private_umask, redact, write_private
 
 WAREHOUSE_QUEUE_ENV = "WIREHOUSE_WAREHOUSE_QUEUE"
 WORKER_NAME_ENV = "WIREHOUSE_WORKER_NAME"
@@ -92,7 +98,7 @@ class ClusterConfig:
 
     @property
     def api_url(self) -> str:
-        return f"http://{self.bind_host}:{self.api_port}"
+        return f"http://{client_host(self.bind_host)}:{self.api_port}"
 
     @property
     def workers(self) -> list[str]:
@@ -111,11 +117,13 @@ def load_config(settings: Settings) -> ClusterConfig | None:
 
 
 def _save(settings: Settings, cfg: ClusterConfig) -> None:
-    path = state_file(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(cfg), indent=1))
-    tmp.replace(path)
+    write_private(state_file(settings), json.dumps(asdict(cfg), indent=1))  # jwt_secret
+
+
+def logs_dir(settings: Settings) -> Path:
+    """The components' logs, mode 700 (a log may name a URL or a task's secrets)."""
+    private_dir(settings.home / "cluster")
+    return private_dir(settings.home / "cluster" / "logs")
 
 
 def worker_home(settings: Settings, cfg: ClusterConfig, name: str) -> Path:
@@ -149,6 +157,8 @@ def cluster_environ(
         "AIRFLOW__API_AUTH__JWT_SECRET": cfg.jwt_secret,
         "AIRFLOW__API__SECRET_KEY": cfg.jwt_secret,
         "AIRFLOW__API__HOST": cfg.bind_host,
+        # The bind host of the workers' log servers (extract.airflow_serve.serve_logs).
+        "WIREHOUSE_BIND_HOST": cfg.bind_host,
         "AIRFLOW__API__PORT": str(cfg.api_port),
         "AIRFLOW__API__BASE_URL": cfg.api_url,
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{cfg.api_url}/execution/",
@@ -254,19 +264,29 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _start(settings: Settings, name: str, args: list[str], env: dict[str, str]) -> dict:
+def _open_log(path: Path) -> int:
+    """A component's log for appending, mode 600 (also one made before)."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    os.fchmod(fd, 0o600)
+    return fd
+
+
+def _start(settings: Settings, name: str, args: list[str], env: dict[str, str],
+           command: list[str] | None = None) -> dict:
+    """Start ``airflow *args`` (or ``command``) with its output in ``<name>.log``."""
     from extract.airflow_env import airflow_bin
 
-    logs = settings.home / "cluster" / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    log_path = logs / f"{name}.log"
+    log_path = logs_dir(settings) / f"{name}.log"
     offset = log_path.stat().st_size if log_path.exists() else 0
-    with open(log_path, "ab") as out:
+    out = _open_log(log_path)
+    try:
         # A session of its own: `down` (or a crash test) signals the whole process group.
         proc = subprocess.Popen(
-            [airflow_bin(), *args], env=env, stdout=out, stderr=subprocess.STDOUT,
+            command or [airflow_bin(), *args], env=env, stdout=out, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )
+    finally:
+        os.close(out)
     return {"pid": proc.pid, "log": str(log_path), "log_offset": offset, "args": args}
 
 
@@ -321,6 +341,8 @@ def up(
 ) -> ClusterConfig:
     """Create/migrate the metadata DB, start every component, wait until all are ready."""
     from extract.airflow_env import airflow_bin
+    from extract.airflow_serve import ensure_passwords, password_file
+    from extract.security import restrict_tree
 
     if workers < 1:
         raise ValueError("--workers must be at least 1")
@@ -332,14 +354,27 @@ def up(
     # Every machine of a cluster must share it (docs/scale-out.md); one machine makes its own.
     cfg.jwt_secret = os.environ.get("WIREHOUSE_JWT_SECRET") or secrets.token_urlsafe(32)
     cfg.paused = paused
-    settings.airflow_home.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.airflow_home)
+    restrict_tree(settings.airflow_home)  # a home made before files were private
+    restrict_tree(settings.home / "cluster")
     ensure_database(cfg)
     env = cluster_environ(settings, cfg, n_workers=workers)
-    logs = settings.home / "cluster" / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    with open(logs / "migrate.log", "ab") as out:
-        subprocess.run([airflow_bin(), "db", "migrate"], env=env, check=True, stdout=out,
-                       stderr=subprocess.STDOUT)
+    out = _open_log(logs_dir(settings) / "migrate.log")
+    try:
+        # airflow.cfg (with its generated keys) is written by the first command: mode 600.
+        with private_umask():
+            subprocess.run([airflow_bin(), "db", "migrate"], env=env, check=True, stdout=out,
+                           stderr=subprocess.STDOUT)
+    finally:
+        os.close(out)
+    # The api-server would generate the password itself and print it into its log.
+    new_passwords = ensure_passwords(settings, env)
+    if new_passwords and sys.stdout.isatty():
+        for user, password in new_passwords.items():
+            print(f"wirehouse: log in as {user} with password {password} (printed this once)",
+                  flush=True)
+    print(f"wirehouse: passwords are kept in {password_file(settings, env)} (mode 600)",
+          flush=True)
     procs: dict[str, dict] = {}
     procs["scheduler"] = _start(settings, "scheduler", ["scheduler", "--skip-serve-logs"], env)
     procs["dag-processor"] = _start(settings, "dag-processor", ["dag-processor"], env)
@@ -365,16 +400,19 @@ def up(
 
 def start_worker(settings: Settings, cfg: ClusterConfig, index: int, n_workers: int) -> dict:
     """Start Celery worker ``w<index>`` (w1 also serves the warehouse queue) and record it."""
+    from extract.airflow_env import airflow_bin
+    from extract.airflow_serve import log_server_command
+
     name = f"w{index}"
     env = cluster_environ(settings, cfg, worker=name, n_workers=n_workers)
     Path(env["WIREHOUSE_HOME"]).mkdir(parents=True, exist_ok=True)
     queues = cfg.default_queue + ("," + cfg.warehouse_queue if index == 1 else "")
-    proc = _start(
-        settings, name,
-        ["celery", "worker", "-H", env[WORKER_NAME_ENV], "-q", queues, "-c", "1",
-         "--without-mingle", "--without-gossip"],
-        env,
-    )
+    args = ["celery", "worker", "-H", env[WORKER_NAME_ENV], "-q", queues, "-c", "1",
+            "--without-mingle", "--without-gossip", "--skip-serve-logs"]
+    # Airflow's log server binds every interface: ours serves the worker's port on the bind
+    # host, then the command becomes the worker (same pid and process group).
+    command = log_server_command([cfg.log_port + index - 1], then=[airflow_bin(), *args])
+    proc = _start(settings, name, args, env, command)
     proc.update(queues=queues, log_port=cfg.log_port + index - 1, home=env["WIREHOUSE_HOME"],
                 hostname=env[WORKER_NAME_ENV])
     cfg.processes[name] = proc
@@ -450,9 +488,10 @@ def status(settings: Settings) -> dict:
     out: dict = {
         "up": all(c["alive"] for c in components.values()),
         "api_url": cfg.api_url,
-        "metadata_db": cfg.metadata_url,
-        "broker": cfg.broker_url,
-        "staging_url": cfg.staging_url,
+        "bind_host": cfg.bind_host,
+        "metadata_db": redact(cfg.metadata_url),
+        "broker": redact(cfg.broker_url),
+        "staging_url": cfg.staging_url and redact(cfg.staging_url),
         "components": components,
         "workers": {},
         "dag_runs": [],
@@ -466,5 +505,5 @@ def status(settings: Settings) -> dict:
             )
         ]
     except Exception as exc:  # noqa: BLE001 - status still reports the processes
-        out["error"] = f"metadata DB: {exc}"
+        out["error"] = redact(f"metadata DB: {exc}")
     return out

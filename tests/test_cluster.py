@@ -4,6 +4,9 @@
 
 1. A bulk backfill over several dates runs extract tasks on both workers, DuckDB tasks only
    on w1, and its marts equal, row for row, the same backfill run without the cluster.
+   While it is up: every listening socket of the cluster's process trees is on loopback (the
+   api-server, each worker's task-log server), cluster.json (jwt_secret), the password file
+   and the logs are mode 600 in 700 folders, and no secret is in the logs or the output.
 2. w2 is killed with SIGKILL (its whole process group, as if its machine died) in the middle
    of an extract task: the task is retried on w1 and a --reprocess backfill still completes
    with the same marts.
@@ -30,6 +33,7 @@ import pytest
 
 from extract import cluster
 from extract.config import Settings
+from tests.listeners import listening
 from tests.s3_stub import free_port, s3_server
 
 pytestmark = pytest.mark.e2e
@@ -168,6 +172,7 @@ def test_cluster_backfill_spreads_extraction_and_survives_a_killed_worker(
     assert DUCKDB_TASKS <= set(counts[w1]), counts
     assert not (Path(cfg.processes["w2"]["home"]) / "wirehouse.duckdb").exists()
     assert _marts(env["home"]) == reference
+    _assert_private_and_on_loopback(settings, cfg, started.stdout + started.stderr + result.stdout)
 
     # 2. Restart w2 so that it stops inside its next extract task, then kill -9 it there.
     cluster.stop(settings, cfg, "w2")
@@ -207,3 +212,39 @@ def test_cluster_backfill_spreads_extraction_and_survives_a_killed_worker(
     )[0][0]
     assert retried == 1
     assert _marts(env["home"]) == reference
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def _assert_private_and_on_loopback(settings: Settings, cfg: cluster.ClusterConfig,
+                                    output: str) -> None:
+    """Issue 17 on the cluster: listeners, file modes, no secret in logs or output."""
+    sockets = {name: listening(proc["pid"]) for name, proc in cfg.processes.items()}
+    assert {a for found in sockets.values() for a, _, _ in found} <= {"127.0.0.1", "::1"}, sockets
+    assert cfg.api_port in {p for _, p, _ in sockets["api-server"]}, sockets
+    for name in cfg.workers:  # the worker's log port is served by our log server, in its tree
+        assert {p for _, p, _ in sockets[name]} == {cfg.processes[name]["log_port"]}, sockets
+    assert cfg.api_url == f"http://127.0.0.1:{cfg.api_port}"
+    assert cluster.cluster_environ(settings, cfg)["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == (
+        f"http://127.0.0.1:{cfg.api_port}/execution/")
+
+    folder = settings.home / "cluster"
+    passwords = settings.airflow_home / "simple_auth_manager_passwords.json.generated"
+    logs = sorted((folder / "logs").glob("*.log"))
+    assert len(logs) >= 4 + len(cfg.workers), logs  # migrate + 3 components + workers
+    modes = {p: _mode(p) for p in (folder, folder / "logs", settings.airflow_home)}
+    modes |= {p: _mode(p) for p in (cluster.state_file(settings), passwords, *logs)}
+    if (settings.airflow_home / "airflow.cfg").exists():
+        modes[settings.airflow_home / "airflow.cfg"] = _mode(settings.airflow_home / "airflow.cfg")
+    assert all(m == (0o700 if p.is_dir() else 0o600) for p, m in modes.items()), {
+        str(p): oct(m) for p, m in modes.items()}
+
+    secrets = {"jwt_secret": cfg.jwt_secret,
+               "password": json.loads(passwords.read_text())[cluster.API_USER]}
+    assert all(len(v) >= 16 for v in secrets.values()), secrets.keys()
+    texts = {str(p): p.read_text(errors="replace") for p in logs}
+    texts["output"] = output + _wirehouse("cluster", "status").stdout
+    leaks = [(k, where) for k, v in secrets.items() for where, t in texts.items() if v in t]
+    assert not leaks, leaks

@@ -123,3 +123,38 @@ def test_passwords_in_urls_are_redacted() -> None:
     assert redact("db+postgresql://wh:p%40ss@db/airflow") == "db+postgresql://wh:***@db/airflow"
     assert redact("amqp://guest@localhost// and http://h:8080/x") == (
         "amqp://guest@localhost// and http://h:8080/x")
+
+
+def test_cluster_state_is_private_and_status_names_no_password(
+    clean_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from extract import cluster
+
+    settings = Settings(home=tmp_path / "home", archive=tmp_path, model="m")
+    clean_env.setenv("WIREHOUSE_PG_URL", "postgresql+psycopg://wh:s3cretdb@127.0.0.1:1")
+    clean_env.setenv("WIREHOUSE_BROKER_URL", "redis://:s3cretbroker@127.0.0.1:6379/0")
+    cfg = cluster.ClusterConfig.from_env()
+    cfg.jwt_secret = "jwt-s3cret-jwt-s3cret"
+    old = os.umask(0o022)  # a permissive umask: the modes must not depend on it
+    try:
+        proc = cluster._start(settings, "probe", [], dict(os.environ), ["true"])
+    finally:
+        os.umask(old)
+    cfg.processes = {"probe": proc}
+    cluster._save(settings, cfg)
+    folder = settings.home / "cluster"
+    assert (_mode(folder), _mode(folder / "logs"), _mode(Path(proc["log"]))) == (
+        0o700, 0o700, 0o600)
+    assert _mode(cluster.state_file(settings)) == 0o600
+    assert cluster.load_config(settings).jwt_secret == cfg.jwt_secret
+    report = json.dumps(cluster.status(settings))  # the metadata DB is unreachable: an error
+    assert "s3cret" not in report and "wh:***@" in report and ":***@127.0.0.1:6379" in report
+    # The api-server, the workers' log servers and the URLs follow the bind host.
+    assert cfg.api_url.startswith("http://127.0.0.1:")
+    env = cluster.cluster_environ(settings, cfg, worker="w1")
+    assert env["WIREHOUSE_BIND_HOST"] == env["AIRFLOW__API__HOST"] == "127.0.0.1"
+    clean_env.setenv("WIREHOUSE_BIND_HOST", "0.0.0.0")  # noqa: S104 - the setting under test
+    opened = cluster.ClusterConfig.from_env()
+    assert opened.api_url == f"http://127.0.0.1:{opened.api_port}"
+    assert cluster.cluster_environ(settings, opened, worker="w1")["WIREHOUSE_BIND_HOST"] == (
+        "0.0.0.0")  # noqa: S104
