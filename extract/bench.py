@@ -376,6 +376,21 @@ def time_backfill(corpus: Corpus, home: Path, model: str, workers: int, chunk_si
 # ---------------------------------------------------------------- the benchmark
 
 
+def _machine(load_before: tuple[float, ...]) -> dict[str, Any]:
+    """The machine and its load around a bench: figures mean little without them."""
+    return {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                        "loadavg_before": [round(x, 2) for x in load_before],
+                        "loadavg_after": [round(x, 2) for x in os.getloadavg()]},
+            "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+
+
+def _save(result: dict[str, Any], json_path: Path | None) -> dict[str, Any]:
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
 def _rate(n: int, seconds: float) -> float:
     return round(n / seconds, 2) if seconds > 0 else 0.0
 
@@ -465,16 +480,10 @@ def run_bench(
         "peak_rss_mb": round(memory.peak_bytes / 2**20, 1),
         "peak_rss_mb_by_stage": peaks,
         "peak_pss_mb": round(memory.peak_pss_bytes / 2**20, 1),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "loadavg_before": [round(x, 2) for x in load_before],
-                    "loadavg_after": [round(x, 2) for x in os.getloadavg()]},
-        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        **_machine(load_before),
     }
     print_bench(result)
-    if json_path:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(result, indent=2) + "\n")
-    return result
+    return _save(result, json_path)
 
 
 def print_bench(r: dict[str, Any]) -> None:
@@ -569,16 +578,10 @@ def run_backfill_bench(
         "peak_rss_mb_by_stage": {**peaks, **{f"backfill_{k}": v
                                              for k, v in back["peaks"].items()}},
         "peak_pss_mb": round(memory.peak_pss_bytes / 2**20, 1),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "loadavg_before": [round(x, 2) for x in load_before],
-                    "loadavg_after": [round(x, 2) for x in os.getloadavg()]},
-        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        **_machine(load_before),
     }
     print_backfill_bench(result)
-    if json_path:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(result, indent=2) + "\n")
-    return result
+    return _save(result, json_path)
 
 
 def print_backfill_bench(r: dict[str, Any]) -> None:
@@ -862,7 +865,4 @@ def run_scale(
     }
     print(f"scale: night on {large_r['articles_held']} vs {small_r['articles_held']} articles: "
           f"{ratio:.2f}x the time (target <= 1.2); by stage {stage_ratio}")
-    if json_path:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(result, indent=2) + "\n")
-    return result
+    return _save(result, json_path)
