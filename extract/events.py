@@ -47,13 +47,14 @@ if TYPE_CHECKING:
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 OBJECT_DEPS = frozenset({"dobj", "dative"})
 TARGET_PREPS = frozenset({"with", "against", "on", "to", "toward", "towards", "from", "at", "into",
-                          "upon", "over", "between", "for"})
+                          "upon", "over", "between", "among", "for"})
 PARTICLES = frozenset({"out", "off", "up", "down", "back", "away", "over", "aside"})
 PLACE_PREPS = frozenset({"in", "inside", "near"})
 # Verbs whose "that" clause names who is asked to act ("demanded that X ...").
 DEMAND_VERBS = frozenset({"demand", "urge", "ask", "insist", "call", "press", "push", "request",
                           "appeal", "require", "order", "propose", "suggest"})
-INHERIT_DEPS = frozenset({"xcomp", "conj", "advcl", "pcomp"})
+# "acomp": "France is ready to contribute": the adjective passes on the copula's subject.
+INHERIT_DEPS = frozenset({"xcomp", "conj", "advcl", "pcomp", "acomp"})
 NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor"})
 THIRD_PERSON = frozenset({"he", "she", "him", "her"})
 FIRST_PERSON = frozenset({"i", "we", "me", "us"})
@@ -61,13 +62,28 @@ RELATIVE = frozenset({"that", "which", "who", "whom"})
 AGENTIVE = ("ers", "ors", "er", "or")
 INTENT_AUX = frozenset({"will", "would", "'ll", "could", "might", "may", "shall"})
 INTENT_VERBS = frozenset({"plan", "threaten", "vow", "intend", "want", "promise", "pledge",
-                          "seek", "prepare", "aim", "hope", "offer", "propose"})
+                          "seek", "prepare", "aim", "hope", "offer", "propose", "swear",
+                          # adjectives: "is ready / willing to contribute"
+                          "ready", "willing", "prepared", "determined", "eager"})
+# Verbs whose reported intent is a threat ("warned that police will no longer tolerate ...").
+WARNING_VERBS = frozenset({"warn", "threaten"})
 LIGHT_VERBS = frozenset({"hold", "launch", "make", "take", "give", "stage", "mount", "carry",
                          "conduct", "begin", "start", "continue", "resume", "renew", "have",
                          "issue", "express", "announce", "pay", "reach", "undertake", "lead",
                          "open", "step", "wage", "unleash", "initiate", "put", "voice"})
 MANDATIVE_AUX = frozenset({"must", "should"})
 REPORTED_PRONOUNS = frozenset({"it", "they", "he", "she"})
+# Heads that measure or count what follows "of": "a series of bombs", "part of a stronghold",
+# "ten days of war games", "thousands of Nigerians": the event noun is the "of" object.
+QUANTITY_NOUNS = frozenset({"series", "number", "part", "dozen", "dozens", "hundred", "hundreds",
+                            "thousand", "thousands", "wave", "string", "round", "day", "week",
+                            "month", "kg", "kilogram", "ton", "tonne", "group", "couple",
+                            "batch", "amount", "spate"})
+# Non-actor subjects that do harm themselves ("a roadside bombing killed ..."): the event has
+# no source, its key is the noun's own first ("~bombing").
+HARM_NOUNS = frozenset({"bomb", "bombing", "explosion", "blast", "attack", "mine", "landmine",
+                        "missile", "rocket", "shell", "shelling", "grenade", "airstrike", "raid",
+                        "ambush", "gunfire", "suicide"})
 
 
 @dataclass(frozen=True)
@@ -150,7 +166,8 @@ class _Mentions:
         # A mention with a country ("an Indian proposal") or an organisation ("the APEC
         # forum"), not any place name ("the Boston marathon").
         found = {index for child in tok.lefts if child.dep_ in ("amod", "compound", "nmod")
-                 for t in child.subtree for index in [self.covering(t)]
+                 for t in child.subtree if t.dep_ != "appos" and t.head.dep_ != "appos"
+                 for index in [self.covering(t)]
                  if index is not None and self.cues[index].end <= tok.idx
                  and (self.cues[index].country_cue is not None
                       or self.cues[index].label in ("ORG", "NORP"))}
@@ -218,6 +235,9 @@ def _unique(items: list[Participant]) -> list[Participant]:
 
 def _negated(tok: Token) -> bool:
     return any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in NEGATIONS)
+               # "will no longer tolerate"
+               or (c.dep_ == "advmod" and c.lower_ == "longer"
+                   and any(g.lower_ == "no" for g in c.children))
                for c in tok.children)
 
 
@@ -239,7 +259,11 @@ def _subjects(tok: Token, m: _Mentions, depth: int = 0) -> tuple[list[Participan
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     return m.of_phrase(pobj), "agent"
-    passive = any(child.dep_ == "nsubjpass" for child in tok.children)
+    passive = any(child.dep_ == "nsubjpass" for child in tok.children) or (
+        # "warships launched war games, *expected* to be joined by ...": a bare past
+        # participle clause is passive; its subject is not the main clause's.
+        tok.dep_ == "advcl" and tok.tag_ == "VBN"
+        and not any(c.dep_ in ("aux", "auxpass") for c in tok.children))
     if tok.dep_ in INHERIT_DEPS and not passive and depth < 3 and tok.head is not tok:
         found, how = _subjects(tok.head, m, depth + 1)
         return found, how if how.startswith("inherited") else f"inherited:{how}"
@@ -255,11 +279,31 @@ def _is_mandative(clause: Token) -> bool:
                                       for c in clause.children)
 
 
-def _noun_targets(noun: Token, m: _Mentions) -> list[tuple[Participant, str]]:
+def _noun_targets(noun: Token, m: _Mentions, depth: int = 0) -> list[tuple[Participant, str]]:
     """Actors an event noun object points to: "held a meeting *with Obama*", "threatened
-    action *against Russia*", "rejected an offer *from Afghanistan*"."""
-    return [(p, f"noun:{c.lower_}") for c in noun.children
-            if c.dep_ == "prep" and c.lower_ in TARGET_PREPS
+    action *against Russia*", "rejected an offer *from Afghanistan*"; the author of the
+    thing acted on ("rejected calls *by Belarus*", "prevented a march staged *by students*",
+    "a probe into crimes committed *by X*"); and through "of" ("a suspension of air links
+    *with Serbia*")."""
+    out = []
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in TARGET_PREPS | {"by"}:
+            out += [(p, f"noun:{c.lower_}") for o in c.children if o.dep_ == "pobj"
+                    for p in m.of_phrase(o)]
+        elif c.dep_ == "acl" and c.tag_ == "VBN":  # "a demonstration staged by students"
+            out += [(p, "noun:acl>by") for a in c.children if a.dep_ == "agent"
+                    for o in a.children if o.dep_ == "pobj" for p in m.of_phrase(o)]
+        elif depth < 1 and c.dep_ == "prep" and c.lower_ in ("of", "into"):
+            out += [(p, f"noun:{c.lower_}>{how}") for o in c.children
+                    if o.dep_ == "pobj" and o.pos_ == "NOUN" and m.covering(o) is None
+                    for p, how in _noun_targets(o, m, depth + 1)]
+    return out
+
+
+def _noun_places(noun: Token, m: _Mentions) -> list[tuple[Participant, str]]:
+    """"a peace force *in Liberia*": a place the object noun lies in."""
+    return [(p, f"place:{c.lower_}") for c in noun.children
+            if c.dep_ == "prep" and c.lower_ in PLACE_PREPS
             for o in c.children if o.dep_ == "pobj" for p in m.of_phrase(o)]
 
 
@@ -277,10 +321,8 @@ def _targets(tok: Token, m: _Mentions, with_xcomp: bool = True) -> list[tuple[Pa
             found = m.of_phrase(child)
             out += [(p, dep) for p in found]
             if not found and child.pos_ == "NOUN":
-                out += _noun_targets(child, m)
-                places += [(p, f"place:{c.lower_}") for c in child.children
-                           if c.dep_ == "prep" and c.lower_ in PLACE_PREPS
-                           for o in c.children if o.dep_ == "pobj" for p in m.of_phrase(o)]
+                out += _noun_targets(_counted(child), m)
+                places += _noun_places(_counted(child), m)
         elif dep == "prep" and child.lower_ in TARGET_PREPS:
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
@@ -288,7 +330,9 @@ def _targets(tok: Token, m: _Mentions, with_xcomp: bool = True) -> list[tuple[Pa
                     out += [(p, f"prep:{child.lower_}") for p in found]
                     if not found and pobj.pos_ == "NOUN":
                         out += _noun_targets(pobj, m)
-        elif dep == "prep" and _is_particle(child):  # "pulled out *of* the pact with X"
+                        places += _noun_places(pobj, m)
+        elif dep == "prt" or (dep == "prep" and _is_particle(child)):
+            # "pulled out *of* the pact with X", "kidnapped up *to* 16 advisers"
             for pobj in (o for c in child.children if c.dep_ == "prep"
                          for o in c.children if o.dep_ == "pobj"):
                 found = m.of_phrase(pobj)
@@ -304,7 +348,28 @@ def _targets(tok: Token, m: _Mentions, with_xcomp: bool = True) -> list[tuple[Pa
                     for p in m.of_phrase(c)]
         elif dep == "xcomp" and with_xcomp:
             out += [(p, f"xcomp:{how}") for p, how in _targets(child, m, with_xcomp=False)]
+        if dep in ("ccomp", "xcomp") and _is_infinitive(child):
+            # "allowed Ouattara to take part", "pressed Iran to stop": whom the verb acts on
+            # is the infinitive's subject.
+            out += [(p, f"{dep}:nsubj") for c in child.children if c.dep_ == "nsubj"
+                    for p in m.of_phrase(c)]
     return out or places
+
+
+def _is_infinitive(clause: Token) -> bool:
+    return clause.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                       for c in clause.children)
+
+
+def _counted(noun: Token) -> Token:
+    """"a series *of bombs*": the "of" object of a quantity noun, else the noun."""
+    if noun.lemma_.lower() in QUANTITY_NOUNS:
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for o in c.children:
+                    if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN"):
+                        return o
+    return noun
 
 
 def _predicates(doc: Doc):
@@ -348,11 +413,16 @@ def pattern_keys(pred: Token, m: _Mentions) -> tuple[str, ...]:
     lemma = pred.lemma_.lower()
     prts = [c.lower_ for c in pred.children if _is_particle(c)]
     base = f"{lemma} {prts[0]}" if prts else lemma
-    nouns = [c for c in pred.children if c.dep_ == "dobj" and c.pos_ == "NOUN"
+    nouns = [_counted(c) for c in pred.children if c.dep_ == "dobj" and c.pos_ == "NOUN"
              and m.covering(c) is None]
     preps = [(c.lower_, o) for c in pred.children if c.dep_ in ("prep", "agent")
              for o in c.children if o.dep_ == "pobj"]
     keys: list[str] = []
+    if lemma in LIGHT_VERBS:
+        # "launched a *mediation* effort": an event noun modifying the light verb's object
+        # says more than the object ("launch effort").
+        keys += [f"~{_noun_lemma(c)}" for noun in nouns for c in noun.children
+                 if c.dep_ == "compound" and c.pos_ == "NOUN"]
     for noun in nouns:
         word = _noun_lemma(noun)
         keys.append(f"{base} {word}")
@@ -401,12 +471,16 @@ def _mood(clause: Token) -> str:
     """``threat`` for an intent on a condition ("will withdraw ... unless ..."), ``intent``
     for "would/will/could ..." and the verb under "plan/vow/want to ...", ``reported`` for
     a clause under a speech or thought verb ("said Y had ..."), else ``asserted``."""
+    head = clause.head
     if any(c.dep_ == "aux" and c.lower_ in INTENT_AUX for c in clause.children):
-        if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("unless", "if")
+        # "will withdraw ... unless" is a threat; "would meet ... if" an offer on a condition,
+        # an intent like any other.
+        if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless"
                                          for m in c.children) for c in clause.children):
             return "threat"
+        if clause.dep_ == "ccomp" and head.lemma_.lower() in WARNING_VERBS:
+            return "threat"
         return "intent"
-    head = clause.head
     if clause.dep_ == "xcomp" and head.lemma_.lower() in INTENT_VERBS:
         return "intent"
     if clause.dep_ == "ccomp" and head is not clause:
@@ -428,6 +502,25 @@ def _passive_without_agent(pred: Token, m: _Mentions, cues: Sequence[ActorCue],
                     sentence_index=sentence_of(pred.i), verb_start=pred.idx,
                     verb_end=pred.idx + len(pred.text), verb_text=pred.text,
                     lemma=pred.lemma_.lower(), negated=_negated(pred), link="passive>nsubjpass",
+                    source=None, target=t, pattern_keys=keys, mood=_mood(pred),
+                ))
+
+
+def _harm_without_actor(pred: Token, m: _Mentions, cues: Sequence[ActorCue],
+                        out: list[EventSpan], sentence_of) -> None:
+    """"A roadside *bombing* killed a soldier": violence whose doer is not named; the targets
+    are the verb's, the source stays empty, the noun's own key comes first ("~bombing")."""
+    for child in pred.children:
+        noun = _counted(child) if child.dep_ == "nsubj" else None
+        if noun is None or noun.lemma_.lower() not in HARM_NOUNS:
+            continue
+        keys = tuple(dict.fromkeys([f"~{noun.lemma_.lower()}", *pattern_keys(pred, m)]))
+        for t, link in _targets(pred, m):
+            if _coded(t, cues) and not link.startswith("place:"):  # a target, not a site
+                out.append(EventSpan(
+                    sentence_index=sentence_of(pred.i), verb_start=pred.idx,
+                    verb_end=pred.idx + len(pred.text), verb_text=pred.text,
+                    lemma=pred.lemma_.lower(), negated=_negated(pred), link=f"harm>{link}",
                     source=None, target=t, pattern_keys=keys, mood=_mood(pred),
                 ))
 
@@ -491,6 +584,8 @@ def event_spans(doc: Doc, cues: Sequence[ActorCue]) -> list[EventSpan]:
         if not sources:
             if pred is clause and any(c.dep_ == "nsubjpass" for c in pred.children):
                 _passive_without_agent(pred, m, cues, out, sentence_of)
+            elif pred is clause:
+                _harm_without_actor(pred, m, cues, out, sentence_of)
             continue
         if pred is clause:
             targets = _targets(pred, m)

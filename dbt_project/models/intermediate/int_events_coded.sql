@@ -3,8 +3,11 @@
 -- * the first of the span's pattern keys (most specific first: "sign agreement", "agree (to
 --   ceasefire", "~talk", "agree") found in event_patterns gives the CAMEO code, event_codes
 --   its PLOVER type / mode, quad class and intensity;
--- * an intent on a condition ("will withdraw ... unless") is THREATEN (quad 3);
--- * FIGHT against a civilian target (sector CVL, REF, ...) is ASSAULT;
+-- * a threat ("will withdraw ... unless", "warned that police will no longer tolerate ...")
+--   is THREATEN (quad 3), negated or not;
+-- * FIGHT against a civilian target (sector CVL, REF, ...) is ASSAULT, unless a weapon or
+--   vehicle of an armed force is the source ("Russian aircraft killed 46 civilians": PLOVER
+--   FIGHT is conventional force, ASSAULT unconventional violence);
 -- * intent ("would sanction", "would meet"): a cooperative action is AGREE (PLOVER:
 --   express intent to cooperate), a material conflict action THREATEN, CAMEO code kept;
 -- * negation: a negated cooperative event is REJECT (quad 3) scoring -intensity / 10, a
@@ -13,7 +16,8 @@
 --   speaker), or none for a passive without its agent; target: an actor mention, or none
 --   for the types one actor carries out alone ("rebels surrendered":
 --   event_codes.needs_target false); never the same actor; a place
---   ("in Tokyo") only in another country than the source's.
+--   ("in Tokyo") only in another country than the source's (a place at home leaves an
+--   event that needs no target without one: "lifted the curfew in Darfur").
 -- Score: |intensity| / 10, negative for conflict (quad class 3, 4 after the rules above);
 -- a negated conflict event scores 0.
 {% set civilian_sectors %}
@@ -142,18 +146,22 @@ coded as (
         matched.plover_type,
         matched.plover_mode,
         case
-            when spans.is_negated and matched.quad_class in (1, 2) then 'REJECT'
             when spans.mood = 'threat' then 'THREATEN'
+            when spans.is_negated and matched.quad_class in (1, 2) then 'REJECT'
             when spans.mood = 'intent' and matched.quad_class in (1, 2) then 'AGREE'
             when spans.mood = 'intent' and matched.quad_class = 4 then 'THREATEN'
-            -- PLOVER: FIGHT is armed force against armed actors; against civilians ASSAULT.
-            when matched.event_type = 'FIGHT' and tgt.sector in ({{ civilian_sectors }})
+            -- PLOVER: FIGHT is conventional armed force; against civilians, by people rather
+            -- than by an army's aircraft or guns, ASSAULT.
+            when
+                matched.event_type = 'FIGHT'
+                and tgt.sector in ({{ civilian_sectors }})
+                and coalesce(src.mention_kind, '') <> 'thing'
                 then 'ASSAULT'
             else matched.event_type
         end as event_type,
         case
-            when spans.is_negated and matched.quad_class in (1, 2) then 3
             when spans.mood = 'threat' then 3
+            when spans.is_negated and matched.quad_class in (1, 2) then 3
             when spans.mood = 'intent' and matched.quad_class in (1, 2) then 1
             when spans.mood = 'intent' and matched.quad_class = 4 then 3
             else matched.quad_class
@@ -165,6 +173,12 @@ coded as (
         src.agent_id as source_agent_id,
         src.iso3 as source_iso3,
         src.sector as source_sector,
+        -- A place at home is no target ("lifted the curfew in Darfur": the event stays,
+        -- without one, when its type needs none; see the where clause).
+        (
+            spans.parse_link like '%place:%'
+            and src.iso3 is not distinct from tgt.iso3
+        ) as place_at_home,
         tgt.mention_id as target_mention_id_resolved,
         tgt.actor_id as target_actor_id,
         tgt.agent_id as target_agent_id,
@@ -207,7 +221,9 @@ coded as (
         and tgt.participant_key is distinct from src.participant_key
         -- A place is a target only abroad ("set up a centre in Tokyo"), not at home.
         and not (
-            spans.parse_link like '%place:%' and src.iso3 is not distinct from tgt.iso3
+            spans.parse_link like '%place:%'
+            and src.iso3 is not distinct from tgt.iso3
+            and matched.needs_target
         )
     -- One event per predicate, source and target (a pair found twice in the parse).
     qualify row_number() over (
@@ -228,11 +244,11 @@ final as (
         source_mention_id_resolved as source_mention_id,
         source_iso3,
         source_sector,
-        target_actor_id,
-        target_agent_id,
-        target_mention_id_resolved as target_mention_id,
-        target_iso3,
-        target_sector,
+        case when not place_at_home then target_actor_id end as target_actor_id,
+        case when not place_at_home then target_agent_id end as target_agent_id,
+        case when not place_at_home then target_mention_id_resolved end as target_mention_id,
+        case when not place_at_home then target_iso3 end as target_iso3,
+        case when not place_at_home then target_sector end as target_sector,
         lemma,
         verb_text,
         pattern_key,
@@ -254,8 +270,8 @@ final as (
         verb_end as evidence_end,
         source_start,
         source_end,
-        target_start,
-        target_end,
+        case when not place_at_home then target_start end as target_start,
+        case when not place_at_home then target_end end as target_end,
         parse_link
     from coded
 )
