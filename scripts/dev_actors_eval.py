@@ -24,9 +24,6 @@ then runs the reference scorer.
 
 from __future__ import annotations
 
-import argparse
-import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -34,9 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extract.actors import ActorCue, actor_cues, alias_table, normalise, role_table  # noqa: E402
-from extract.config import DEFAULT_MODEL  # noqa: E402
-
-DEFAULT_SCORER = Path("/work/shared/eval/score.py")
+from scripts.dev_eval_common import load_gold, parser, score, write_predictions  # noqa: E402
 
 
 def code_cue(cue: ActorCue, aliases: dict[str, tuple[str, str]],
@@ -51,13 +46,6 @@ def code_cue(cue: ActorCue, aliases: dict[str, tuple[str, str]],
     if cue.label == "PERSON":
         return country, "GOV"
     return country, None
-
-
-def load_gold(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as f:
-        if path.suffix == ".json":
-            return [json.load(f)]
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def predict(records: list[dict], model: str) -> list[dict]:
@@ -100,21 +88,13 @@ def seed_check(records: list[dict], preds: list[dict]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--model", default=DEFAULT_MODEL)
-    parser.add_argument("--score", type=Path, default=DEFAULT_SCORER)
-    args = parser.parse_args(argv)
+    args = parser(__doc__.splitlines()[0]).parse_args(argv)
     records = load_gold(args.gold)
     preds = predict(records, args.model)
-    with args.out.open("w", encoding="utf-8") as f:
-        for p in preds:
-            f.write(json.dumps(p, ensure_ascii=False) + "\n")
+    write_predictions(args.out, preds)
     if any("text" not in a for r in records for a in r["actors"]):
         return seed_check(records, preds)
-    command = [sys.executable, str(args.score), "actors", str(args.gold), str(args.out)]
-    return subprocess.call(command)
+    return score("actors", args.gold, args.out, args.score)
 
 
 if __name__ == "__main__":

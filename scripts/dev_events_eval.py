@@ -12,18 +12,18 @@ spans (for reading errors; nothing is written into the project). The real figure
 ``code_span`` rules (the SQL implements these):
 
 * the first of the span's ``pattern_keys`` that ``event_patterns`` knows gives the CAMEO
-  code, ``event_codes`` its event type and quad class; negated cooperation is REJECT (3),
-  intended cooperation AGREE (1), intended material conflict THREATEN (3);
+  code, ``event_codes`` its event type and quad class; a threat is THREATEN (3), negated
+  cooperation REJECT (3), intended cooperation AGREE (1), intended material conflict
+  THREATEN (3); FIGHT on a civilian target ASSAULT unless the source is a thing (an army's
+  aircraft or guns);
 * source and target are different actor mentions; no target only where
-  ``event_codes.needs_target`` is false; a place target ("in Tokyo") only abroad.
+  ``event_codes.needs_target`` is false; a place target ("in Tokyo") only abroad (at home,
+  an event that needs no target stays without one).
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
-import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,13 +32,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extract.actors import actor_cues, alias_table, role_table  # noqa: E402
-from extract.config import DEFAULT_MODEL  # noqa: E402
 from extract.events import EventSpan, event_spans  # noqa: E402
-from scripts.dev_actors_eval import code_cue, load_gold  # noqa: E402
+from scripts.dev_actors_eval import code_cue  # noqa: E402
+from scripts.dev_eval_common import load_gold, parser, score, write_predictions  # noqa: E402
 
 SEEDS = ROOT / "dbt_project" / "seeds"
 CIVILIAN = {"CVL", "REF", "JRN", "MED", "EDU", "REL", "NGO", "BUS", "LAB", "AGR", "ELI"}
-DEFAULT_SCORER = Path("/work/shared/eval/score.py")
+
+
+def thing_roles() -> set[str]:
+    """Role words of kind ``thing`` (equipment: "missile", "aircraft")."""
+    with (SEEDS / "actor_role_sectors.csv").open(encoding="utf-8") as f:
+        return {r["role"] for r in csv.DictReader(f) if r["kind"] == "thing"}
 
 
 def seeds() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
@@ -65,6 +70,7 @@ def predict(records: list[dict], model: str, show: bool) -> list[dict]:
     nlp.remove_pipe("wirehouse_rows")
     aliases, roles = alias_table(), role_table()
     patterns, codes = seeds()
+    things = thing_roles()
     out = []
     started = time.perf_counter()
     docs = list(nlp.pipe(r["text"] for r in records))
@@ -88,31 +94,36 @@ def predict(records: list[dict], model: str, show: bool) -> list[dict]:
                    if span.target and span.target.cue_index is not None else (None, None))
             if span.target is None and row["needs_target"] == "true" and key == span.lemma:
                 continue
+            target = span.target
             if "place:" in span.link and src[0] == tgt[0]:
-                continue
+                if row["needs_target"] == "true":
+                    continue
+                target = None
+            source_is_thing = (span.source is not None and span.source.cue_index is not None
+                               and cues[span.source.cue_index].role in things)
             kind, quad = row["event_type"], int(row["quad_class"])
-            if span.negated and quad in (1, 2):
-                kind, quad = "REJECT", 3
-            elif span.mood == "threat":
+            if span.mood == "threat":
                 kind, quad = "THREATEN", 3
+            elif span.negated and quad in (1, 2):
+                kind, quad = "REJECT", 3
             elif span.mood == "intent" and quad in (1, 2):
                 kind, quad = "AGREE", 1
             elif span.mood == "intent" and quad == 4:
                 kind, quad = "THREATEN", 3
-            elif kind == "FIGHT" and tgt[1] in CIVILIAN:
+            elif kind == "FIGHT" and tgt[1] in CIVILIAN and not source_is_thing:
                 kind = "ASSAULT"
             events.append({
                 "source_start": span.source and span.source.start,
                 "source_end": span.source and span.source.end,
-                "target_start": span.target.start if span.target else None,
-                "target_end": span.target.end if span.target else None,
+                "target_start": target.start if target else None,
+                "target_end": target.end if target else None,
                 "event_type": kind, "quad_class": quad,
-                "source_country": src[0], "target_country": tgt[0],
+                "source_country": src[0], "target_country": tgt[0] if target else None,
             })
             if show:
                 print(f"   + {span.source and span.source.text} | {key} {row['cameo_code']} "
                       f"{kind} {span.mood}"
-                      f" | {span.target.text if span.target else None} [{span.link}]"
+                      f" | {target.text if target else None} [{span.link}]"
                       f"{' NEG' if span.negated else ''}")
         if show:
             gold = rec.get("event")
@@ -128,19 +139,11 @@ def predict(records: list[dict], model: str, show: bool) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--model", default=DEFAULT_MODEL)
-    parser.add_argument("--score", type=Path, default=DEFAULT_SCORER)
-    parser.add_argument("--show", action="store_true")
-    args = parser.parse_args(argv)
-    preds = predict(load_gold(args.gold), args.model, args.show)
-    with args.out.open("w", encoding="utf-8") as f:
-        for p in preds:
-            f.write(json.dumps(p, ensure_ascii=False) + "\n")
-    return subprocess.call([sys.executable, str(args.score), "events", str(args.gold),
-                            str(args.out)])
+    p = parser(__doc__.splitlines()[0])
+    p.add_argument("--show", action="store_true")
+    args = p.parse_args(argv)
+    write_predictions(args.out, predict(load_gold(args.gold), args.model, args.show))
+    return score("events", args.gold, args.out, args.score)
 
 
 if __name__ == "__main__":
