@@ -379,8 +379,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
                                  chunk_size=args.chunk_size)
         return 0
     if args.scale:
-        bench.run_scale(archive, json_path=json_path, n_process=args.n_process,
-                        small=args.scale_small, large=args.scale_large)
+        from extract.bench_scale import run_scale
+
+        run_scale(archive, json_path=json_path, n_process=args.n_process,
+                  small=args.scale_small, large=args.scale_large,
+                  keep=Path(args.scale_keep) if args.scale_keep else None)
         return 0
     bench.run_bench(archive, args.limit or None, json_path=json_path, n_process=args.n_process,
                     batch_size=args.batch_size, chunk_size=args.chunk_size,
@@ -483,6 +486,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="time one nightly run on a small and on a large warehouse instead")
     p.add_argument("--scale-small", type=int, default=10_000, help="articles (default 10000)")
     p.add_argument("--scale-large", type=int, default=200_000, help="articles (default 200000)")
+    p.add_argument("--scale-keep", help="folder to keep each scale warehouse as it was before "
+                   "its night (to replay and profile the night)")
     p.set_defaults(func=cmd_bench)
     return parser
 

@@ -14,12 +14,13 @@ A publish is incremental, so a night costs what changed, not the archive:
   of them after a full build) until a publish has switched in; runs still pending a build (a
   failed one) count as changed too.
 - The new file starts as a file copy of the published one. In an *article mart* (one with an
-  ``article_id``), the rows of the changed runs' articles and of articles gone from
-  ``dim_articles`` are deleted and inserted again from the marts. An article mart dbt does not
-  build incrementally may change rows of other articles too (a story's copies, a speaker's
-  actor), so there the articles whose rows differ (row count and sum of row hashes per article)
-  are replaced as well. Every other mart is replaced whole. Each table's row count must then
-  equal the mart's.
+  ``article_id``), the rows of the changed runs' articles, of articles gone from
+  ``dim_articles`` and of the articles incremental models rewrote beyond those runs (a story's
+  other copies, a re-coded speaker's statements: logged in ``raw.build_touched``) are deleted
+  and inserted again from the marts. An article mart dbt does not build incrementally may
+  change rows of any article, so there the articles whose rows differ (row count and sum of
+  row hashes per article) are replaced as well. Every other mart is replaced whole. Each
+  table's row count must then equal the mart's.
 - The marts are copied whole instead after a full build, without a published copy, when the
   marts or their columns changed, when half the file is free space, and (with a warning) on
   any error or count mismatch.
@@ -142,6 +143,34 @@ def _differing_articles(con, name: str) -> set:
     )
 
 
+TOUCHED = "raw.build_touched"  # what incremental models changed beyond the changed runs
+
+
+def _has_touched_log(con) -> bool:
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_catalog = "
+        "current_database() and table_schema = 'raw' and table_name = 'build_touched'"
+    ).fetchall()[0][0])
+
+
+def _touched_articles(con, name: str) -> set:
+    """Articles whose rows the incremental mart ``name`` rewrote outside the changed runs (a
+    story's other copies, the statements of a speaker whose country changed:
+    macros/incremental.sql)."""
+    if not _has_touched_log(con):
+        return set()
+    return _ids(con, f"select key from {TOUCHED} where kind = 'article' and model = ?", [name])
+
+
+def _clear_touched(settings: Settings, con) -> None:
+    """Empty the log once a publish carried it, unless a build failed since (its pending runs
+    are rebuilt next time, and the log tells that build what the failed one touched)."""
+    from extract.build import pending_run_dates
+
+    if _has_touched_log(con) and not pending_run_dates(settings):
+        con.execute(f"delete from {TOUCHED}")
+
+
 def _apply_changes(
     con, marts: _Marts, changed: set[dt.date], counts: dict[str, int]
 ) -> dict[str, set[dt.date]]:
@@ -174,7 +203,8 @@ def _apply_changes(
         [runs, runs],
     )
     replace = {
-        name: stale if name in marts.kept else stale | _differing_articles(con, name)
+        name: stale | _touched_articles(con, name) if name in marts.kept
+        else stale | _differing_articles(con, name)
         for name in marts.article
     }
     rewrite: dict[str, set[dt.date]] = {}
@@ -508,6 +538,7 @@ def publish(settings: Settings, con) -> Path:
     _switch_parquet(out_dir, build_dir)
     _prune_builds(builds_dir, {build_id, readers_on})
     clear_unpublished(settings, changed if rewrite is not None else None)
+    _clear_touched(settings, con)
     if rewrite is None:
         log.info("published build %s: every mart copied to %s (%s)", build_id, target, counts)
     else:

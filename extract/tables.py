@@ -155,6 +155,15 @@ ARTICLE_TABLES: dict[str, pa.Schema] = {
 
 # Not a run's partition: the runs an incremental dbt build recomputes (extract/build.py).
 BUILD_RUNS = pa.schema([("run_date", pa.date32())])
+# Not a run's partition: what incremental dbt models changed beyond the changed runs' own
+# articles (macros/incremental.sql writes it, extract/publish.py reads and empties it):
+# ``kind`` 'article' (key = article_id, key_date = the article's date the removed rows had),
+# 'actor', 'agent' or 'country' (key = actor_id / agent_id / iso3 whose mentions changed);
+# ``model``: the model whose pre-hook logged it (for an article, whose rows it rewrote).
+BUILD_TOUCHED = pa.schema([
+    ("kind", pa.string()), ("key", pa.string()), ("key_date", pa.date32()),
+    ("model", pa.string()),
+])
 
 ALL_TABLES: dict[str, pa.Schema] = {
     "files": FILES,

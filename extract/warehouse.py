@@ -86,6 +86,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
                 column_type = tables.ddl(name, pa.schema([field])).split("(", 1)[1][:-1]
                 con.execute(f"alter table raw.{name} add column {column_type}")
     con.execute(tables.ddl("build_runs", tables.BUILD_RUNS))
+    con.execute(tables.ddl("build_touched", tables.BUILD_TOUCHED))
 
 
 def _insert(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:

@@ -26,6 +26,27 @@ def _relations(settings: Settings, day: str) -> set[tuple]:
         ).fetchall())
 
 
+# Three stories of 2019-03-08 that code Hana Mostafa (the grain story's speaker, Egyptian
+# there) as Jordanian: her most frequent country becomes JOR.
+RECODED = {
+    f"2019-03-08/jordan-{i}.txt": (
+        "2019-03-08",
+        f"Jordan opens trade office number {i}\n\nJordanian trade official Hana Mostafa said "
+        f"on Friday that Jordan would open its trade office number {i} in Amman.\n",
+    )
+    for i in range(1, 4)
+}
+
+
+def _speaker_countries(settings: Settings) -> set[str]:
+    """The speaker country of Hana Mostafa's statements of the grain story (runs 03-05/03-07)."""
+    with connect(settings.db_path, read_only=True) as con:
+        return {r[0] for r in con.execute(
+            "select speaker_country_iso3 from marts.fct_statements "
+            "where speaker_name like '%Mostafa%' and article_date < date '2019-03-08'"
+        ).fetchall()}
+
+
 def test_incremental_equals_full_rebuild_late_files_and_reruns(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     settings = Settings(home=tmp_path / "home", archive=archive, model=MODEL)
@@ -65,9 +86,18 @@ def test_incremental_equals_full_rebuild_late_files_and_reruns(tmp_path: Path) -
     replaced = _checksums(settings)
     assert replaced != incremental
 
+    # An actor-level change: a later night codes the grain story's speaker to another
+    # country more often than before, so dim_actors and the speaker columns of her
+    # statements on earlier runs change (only her actor's rows are re-aggregated).
+    assert _speaker_countries(settings) == {"EGY"}
+    write_archive(archive, RECODED)
+    run_without_airflow(settings, archive, dt.date(2019, 3, 8))
+    assert _speaker_countries(settings) == {"JOR"}
+    recoded = _checksums(settings)
+
     # (1) a full rebuild gives exactly the same marts.
     build(settings, full_refresh=True)
-    assert _checksums(settings) == replaced
+    assert _checksums(settings) == recoded
 
 
 def test_pending_run_dates_survive_until_a_build_succeeds(tmp_path: Path) -> None:

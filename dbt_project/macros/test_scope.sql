@@ -5,10 +5,11 @@
     not touch them (incremental models append the changed runs' articles only), so testing
     them again every night would make the test time grow with the archive. On an
     incremental build, a test of a per-article model (var ``per_article_models``) reads the
-    changed runs' articles, a test of a per-run model (``per_run_models``) the changed
-    runs; with ``--full-refresh``, or when ``raw.build_runs`` is empty (a plain
-    ``dbt build`` by hand), every row. Tests of the other models (the aggregates rebuilt
-    whole) always read every row. dbt's documented hook for this is ``get_where_subquery``.
+    changed runs' articles and the articles logged in ``raw.build_touched`` (rows an
+    incremental model rewrote beyond those runs: macros/incremental.sql), a test of a
+    per-run model (``per_run_models``) the changed runs; with ``--full-refresh``, or when
+    ``raw.build_runs`` is empty (a plain ``dbt build`` by hand), every row. Tests of the
+    other models (the keyed aggregates) always read every row. dbt's documented hook for this is ``get_where_subquery``.
 -#}
 
 {% macro changed_rows_predicate(column, per='article') -%}
@@ -27,6 +28,8 @@
         where
             run_date in (select run_date from {{ runs }})
             or not exists (select 1 from {{ runs }})
+        union all
+        select key from {{ source('news', 'build_touched') }} where kind = 'article'
     )
         {%- endset -%}
     {%- else -%}

@@ -1,10 +1,19 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_touched_keys('actor_id', 'actor') }}",
+    )
+}}
+-- depends_on: {{ ref('fct_actor_mentions') }}
 -- One row per canonical actor and name form seen in the articles ("Putin", "Vladimir
 -- Putin", "Russian President Vladimir Putin" are three forms of one actor), with counts.
 with
 
 mentions as (
     select * from {{ ref('int_mentions_resolved') }}
-    where actor_id is not null
+    {{ touched_key_filter('actor_id', 'actor', 'actor_id is not null') }}
 ),
 
 forms as (

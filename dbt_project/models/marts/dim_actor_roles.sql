@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_touched_keys('actor_id', 'actor') }}",
+    )
+}}
+-- depends_on: {{ ref('fct_actor_mentions') }}
 -- Every role of every canonical actor, from two sources:
 --   kb    the KB's dated roles (kb_actor_roles) of the KB actors the articles mention,
 --         valid_from / valid_to inclusive as the dictionary gives them (null = open);
@@ -11,7 +20,7 @@ with
 
 mentions as (
     select * from {{ ref('int_mentions_resolved') }}
-    where actor_id is not null
+    {{ touched_key_filter('actor_id', 'actor', 'actor_id is not null') }}
 ),
 
 kb_roles as (

@@ -1,10 +1,19 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_touched_keys('actor_id', 'actor') }}",
+    )
+}}
+-- depends_on: {{ ref('fct_actor_mentions') }}
 -- One row per canonical actor (country, named person, body or place). Generic agents and
 -- things are not actors (dim_agents counts the agents).
 with
 
 mentions as (
     select * from {{ ref('int_mentions_resolved') }}
-    where actor_id is not null
+    {{ touched_key_filter('actor_id', 'actor', 'actor_id is not null') }}
 ),
 
 per_actor as (

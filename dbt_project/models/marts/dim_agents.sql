@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_touched_keys('agent_id', 'agent') }}",
+    )
+}}
+-- depends_on: {{ ref('fct_actor_mentions') }}
 -- One row per generic agent: a country x sector ("Iranian officials", "the government" of
 -- an article about Syria, "migrants"), the way ICEWS / Phoenix code role nouns. The agent's
 -- mentions are in fct_actor_mentions (mention_kind = 'agent').
@@ -5,7 +14,7 @@ with
 
 mentions as (
     select * from {{ ref('int_mentions_resolved') }}
-    where mention_kind = 'agent'
+    {{ touched_key_filter('agent_id', 'agent', "mention_kind = 'agent'") }}
 ),
 
 per_agent as (

@@ -1,11 +1,22 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_touched_keys('iso3', 'country') }}",
+    )
+}}
+-- depends_on: {{ ref('fct_actor_mentions') }}
 with
 
 countries as (
     select * from {{ ref('country_gazetteer') }}
+    {{ touched_key_filter('iso3', 'country') }}
 ),
 
 mentions as (
     select * from {{ ref('int_mentions_resolved') }}
+    {{ touched_key_filter('iso3', 'country', 'iso3 is not null') }}
 ),
 
 articles as (

@@ -3,7 +3,10 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_changed_articles() }}",
+        pre_hook=[
+            "{{ log_removed_mentions() }}",
+            "{{ delete_changed_articles() }}",
+        ],
     )
 }}
 

@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_touched_articles(['int_article_stories'], date_column='article_date') }}",
+    )
+}}
 -- Article-level relations: every unordered pair of countries the article's actors are coded
 -- to (computed per article in int_article_country_pairs), with the article's date and the
 -- story it belongs to (which a later copy of the story can change, so joined here).
@@ -5,6 +13,7 @@ with
 
 pairs as (
     select * from {{ ref('int_article_country_pairs') }}
+    {{ touched_articles_filter(['int_article_stories']) }}
 ),
 
 stories as (

@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_touched_relation_days() }}",
+    )
+}}
 -- Day-level relations: article pairs summed per article date, each syndicated story once
 -- (its earliest copy), with the number of copies. Counts are unordered (the pair) and
 -- directed (A -> B: events whose source is country_a and target country_b, and back).
@@ -5,6 +13,7 @@ with
 
 pairs as (
     select * from {{ ref('fct_article_country_pairs') }}
+    {{ touched_days_filter('article_date') }}
 ),
 
 originals as (

@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_touched_articles(['int_article_stories'], date_column='article_date') }}",
+    )
+}}
 -- One row per coded event (int_events_coded: actions from the parse and the event
 -- dictionary; int_statement_events: a speaker towards a country named in the quote), with
 -- its article, story and date, and the statement it sits in when it was said rather than done.
@@ -5,10 +13,12 @@ with
 
 actions as (
     select * from {{ ref('int_events_coded') }}
+    {{ touched_articles_filter(['int_article_stories']) }}
 ),
 
 statement_events as (
     select * from {{ ref('int_statement_events') }}
+    {{ touched_articles_filter(['int_article_stories']) }}
 ),
 
 articles as (

@@ -1,7 +1,16 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_touched_articles(extra=speakers_recoded(), date_column='article_date') }}",
+    )
+}}
 with
 
 statements as (
     select * from {{ ref('int_statements_attributed') }}
+    {{ touched_articles_filter() }}
 ),
 
 articles as (
