@@ -65,6 +65,8 @@ INTENT_VERBS = frozenset({"plan", "threaten", "vow", "intend", "want", "promise"
                           "seek", "prepare", "aim", "hope", "offer", "propose", "swear",
                           # adjectives: "is ready / willing to contribute"
                           "ready", "willing", "prepared", "determined", "eager"})
+# Adjectives that deny the intent of their infinitive ("unwilling to provide new credits").
+UNWILLING = frozenset({"unwilling", "reluctant", "unable", "loath", "hesitant", "unlikely"})
 # Verbs whose reported intent is a threat ("warned that police will no longer tolerate ...").
 WARNING_VERBS = frozenset({"warn", "threaten"})
 LIGHT_VERBS = frozenset({"hold", "launch", "make", "take", "give", "stage", "mount", "carry",
@@ -234,6 +236,8 @@ def _unique(items: list[Participant]) -> list[Participant]:
 
 
 def _negated(tok: Token) -> bool:
+    if tok.dep_ == "xcomp" and tok.head.lower_ in UNWILLING:
+        return True
     return any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in NEGATIONS)
                # "will no longer tolerate"
                or (c.dep_ == "advmod" and c.lower_ == "longer"
@@ -339,6 +343,13 @@ def _targets(tok: Token, m: _Mentions, with_xcomp: bool = True) -> list[tuple[Pa
                 out += [(p, "prt:pobj") for p in found]
                 if not found and pobj.pos_ == "NOUN":
                     out += _noun_targets(pobj, m)
+        elif dep == "prep" and child.lower_ == "as":
+            # "denounced as an ugly crime *Serbia's* suppression of ...": the object put after
+            # its "as" phrase hangs on that phrase (an apposition or a second object).
+            objs = [o for o in child.children if o.dep_ == "pobj"]
+            out += [(p, "as:object") for o in objs[1:] + [a for o in objs[:1]
+                                                         for a in o.children if a.dep_ == "appos"]
+                    for p in m.of_phrase(o)]
         elif dep == "prep" and child.lower_ in PLACE_PREPS:
             places += [(p, f"place:{child.lower_}") for o in child.children
                        if o.dep_ == "pobj" for p in m.of_phrase(o)]
@@ -435,6 +446,8 @@ def pattern_keys(pred: Token, m: _Mentions) -> tuple[str, ...]:
                                           if c.dep_ == "compound" and c.pos_ == "NOUN"),
                            *_deverbal(word)]]
     verbal = ([base] if prts else []) + [f"{base} ({prep}" for prep, _ in preps] + [lemma]
+    # "converged for a *rally*", "arrived for *talks*": the purpose noun, after the verb's own.
+    verbal += [f"~{_noun_lemma(obj)}" for prep, obj in preps if prep == "for"]
     # A light verb ("held talks", "launched strikes", "made a visit") is about its noun; any
     # other verb's own code comes before its object's ("rejected an ultimatum").
     keys += nominal + verbal if lemma in LIGHT_VERBS else verbal + nominal

@@ -224,6 +224,11 @@ def test_ready_to_is_an_intent_of_the_copula_subject(nlp) -> None:
                                                       "Morocco."))
 
 
+def test_unwilling_to_is_a_negated_act(nlp) -> None:
+    e = _find(nlp, "Japanese banks are unwilling to provide new credits to Nigeria.", "provide")
+    assert (e.source.text, e.target.text) == ("Japanese banks", "Nigeria") and e.negated
+
+
 def test_no_longer_is_a_negation(nlp) -> None:
     e = _find(nlp, "Uruguay will no longer support the Paraguayan candidate.", "support")
     assert e.negated
@@ -253,6 +258,18 @@ def test_halting_an_event_is_not_the_event(nlp) -> None:
 def test_target_under_a_particle_phrase(nlp) -> None:
     e = _find(nlp, "Colombian rebels kidnapped up to ten Ecuadorian engineers.", "kidnap")
     assert "Ecuadorian" in e.target.text and _type(e) == "ASSAULT"
+
+
+def test_object_after_its_as_phrase(nlp) -> None:
+    e = _find(nlp, "Peru on Friday denounced as an outrage Chile's seizure of fishing boats.",
+              "denounce")
+    assert (e.source.text, e.target.text) == ("Peru", "Chile") and _type(e) == "DISAPPROVE"
+
+
+def test_purpose_noun_after_for(nlp) -> None:
+    # "turn out" codes nothing itself: the event is the noun it turned out for.
+    e = _find(nlp, "Hundreds of Chilean students turned out for a protest in Santiago.", "turn")
+    assert e.source.text == "Chilean students" and _type(e) == "PROTEST"
 
 
 # Sentences that report no interaction between two actors (written for this test).
