@@ -311,7 +311,12 @@ def group_refs(plan: BackfillPlan, max_groups: int) -> list[list[str]]:
     groups: list[list[str]] = [[] for _ in range(n)]
     for i, ref in enumerate(refs):
         groups[i % n].append(ref)
-    return [g for g in groups if g]
+    # Largest first (Airflow starts mapped tasks in map-index order), so the workers' last
+    # tasks are the short ones -- a date's partial last chunk -- and none idles long at the
+    # end while another finishes a full one. The sort is stable: equal groups keep date order.
+    articles = {f"{d.run_date.isoformat()}/{c}": k
+                for d in plan.staged for c, k in d.chunks.items()}
+    return sorted((g for g in groups if g), key=lambda g: -sum(articles[r] for r in g))
 
 
 def load_date(settings: Settings, plan: BackfillPlan, day: DatePlan) -> dict[str, int]:
@@ -364,6 +369,55 @@ def build_and_publish(settings: Settings, *, force: bool = False) -> bool:
     return True
 
 
+def _extract_and_load(
+    settings: Settings, plan: BackfillPlan, workers: int, on_articles: Callable[[int], None]
+) -> int:
+    """Extract every pending chunk (in ``workers`` spaCy processes) and load each date, in
+    date order, as soon as its chunks are all extracted; the dates loaded."""
+    pending = {d.run_date: set(d.pending) for d in plan.staged}
+    queue = list(plan.staged)
+    loaded = 0
+
+    def load_ready() -> None:
+        nonlocal loaded
+        while queue and not pending[queue[0].run_date]:
+            load_date(settings, plan, queue.pop(0))
+            loaded += 1
+
+    def chunk_done(ref: str) -> None:
+        day_s, chunk = ref.split("/", 1)
+        day = dt.date.fromisoformat(day_s)
+        pending[day].discard(chunk)
+        on_articles(next(d.chunks[chunk] for d in plan.staged if d.run_date == day))
+        load_ready()
+
+    load_ready()  # dates staged before and fully extracted
+    refs = plan.pending_refs()
+    workers = min(workers, len(refs))
+    if workers <= 1:
+        for ref in refs:
+            extract_ref(settings, ref)
+            chunk_done(ref)
+        return loaded
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = {pool.submit(extract_ref, settings, ref): ref for ref in refs}
+        try:
+            todo = set(futures)
+            while todo:
+                finished, todo = wait(todo, return_when=FIRST_COMPLETED)
+                for future in sorted(finished, key=lambda f: futures[f]):
+                    ref, _ = future.result()
+                    chunk_done(ref)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return loaded
+
+
 def run_backfill(
     settings: Settings,
     archive: Path,
@@ -377,60 +431,22 @@ def run_backfill(
     progress: bool = True,
 ) -> BackfillResult:
     """The whole backfill in this process (plus ``workers`` spaCy processes)."""
-    from extract.progress import Progress
+    from extract.progress import Bars
 
     started = time.monotonic()
-    n_files = sum(1 for _ in list_candidates(archive.resolve(), end)) if progress else 0
-    listing = Progress(n_files, "files read", enabled=progress and n_files > 0)
-    plan = plan_backfill(
-        settings, archive, start, end, reprocess=reprocess, chunk_size=chunk_size,
-        on_file=listing.update,
-    )
-    listing.close()
-    bar = Progress(plan.total_articles, "articles", enabled=progress and plan.total_articles > 0)
-    bar.update(plan.total_articles - plan.pending_articles)  # extracted before a crash
-    pending = {d.run_date: set(d.pending) for d in plan.staged}
-    queue = list(plan.staged)
-    loaded = 0
-
-    def chunk_done(ref: str) -> None:
-        nonlocal loaded
-        day_s, chunk = ref.split("/", 1)
-        day = dt.date.fromisoformat(day_s)
-        pending[day].discard(chunk)
-        bar.update(next(d.chunks[chunk] for d in plan.staged if d.run_date == day))
-        while queue and not pending[queue[0].run_date]:
-            load_date(settings, plan, queue.pop(0))
-            loaded += 1
-
-    while queue and not pending[queue[0].run_date]:  # dates staged before and fully extracted
-        load_date(settings, plan, queue.pop(0))
-        loaded += 1
-    refs = plan.pending_refs()
-    workers = min(workers, len(refs))
-    if workers <= 1:
-        for ref in refs:
-            extract_ref(settings, ref)
-            chunk_done(ref)
-    else:
-        import multiprocessing
-        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = {pool.submit(extract_ref, settings, ref): ref for ref in refs}
-            try:
-                # Load in date order as soon as a date's chunks are all extracted.
-                todo = set(futures)
-                while todo:
-                    finished, todo = wait(todo, return_when=FIRST_COMPLETED)
-                    for future in sorted(finished, key=lambda f: futures[f]):
-                        ref, _ = future.result()
-                        chunk_done(ref)
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
-    bar.close()
+    with Bars(enabled=progress) as bars:
+        n_files = sum(1 for _ in list_candidates(archive.resolve(), end)) if progress else 0
+        listing = bars.add_task("files read", total=n_files, visible=n_files > 0)
+        plan = plan_backfill(
+            settings, archive, start, end, reprocess=reprocess, chunk_size=chunk_size,
+            on_file=lambda: bars.advance(listing),
+        )
+        # Articles extracted before a crash count as done.
+        bar = bars.add_task("articles", total=plan.total_articles,
+                            completed=plan.total_articles - plan.pending_articles,
+                            visible=plan.total_articles > 0)
+        loaded = _extract_and_load(settings, plan, workers,
+                                   lambda n: bars.advance(bar, n))
     built = build_and_publish(settings) if build else False
     totals = {"seen": 0, "loaded": 0, "duplicate": 0, "rejected": 0}
     for day in plan.staged:

@@ -240,13 +240,27 @@ def _backfill_on_cluster(args: argparse.Namespace, current) -> int:
 
 
 def cmd_cluster(args: argparse.Namespace) -> int:
-    """``wirehouse cluster up --workers N | down | status [--json] | env``."""
+    """``wirehouse cluster up --workers N | down | status [--json] | env | worker``."""
     import json
     import shlex
 
     from extract import cluster
     from extract.security import redact
 
+    if args.action == "worker":
+        # Join a cluster from another machine: its settings from `cluster env` (a file or
+        # this environment); this process becomes the worker.
+        if args.env_file:
+            os.environ.update(cluster.read_env_file(Path(args.env_file)))
+        if args.bind_host:
+            os.environ["WIREHOUSE_BIND_HOST"] = args.bind_host  # its log server's address
+        try:
+            cluster.run_worker(settings(), args.name, queues=args.queues,
+                               log_port=args.log_port, hostname=args.hostname,
+                               concurrency=args.concurrency)
+        except RuntimeError as exc:
+            print(f"wirehouse: {exc}", file=sys.stderr)
+            return 2
     current = settings()
     if args.action == "up":
         _use_archive(args.archive)
@@ -435,14 +449,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("cluster", help="Airflow with CeleryExecutor: PostgreSQL, Redis, "
                        "N workers (docs/scale-out.md)")
-    p.add_argument("action", choices=["up", "down", "status", "env"],
-                   help="env: print the settings another machine needs to join")
+    p.add_argument("action", choices=["up", "down", "status", "env", "worker"],
+                   help="env: print the settings another machine needs to join; worker: run "
+                   "one Celery worker of that cluster here, in the foreground")
     p.add_argument("--workers", type=int, default=2, help="Celery workers (up; default 2)")
     p.add_argument("--archive", help="default archive of the DAGs (up)")
     p.add_argument("--paused", action="store_true",
                    help="up: DAGs paused at creation (no scheduled nightly run; a triggered "
                    "backfill unpauses its DAG)")
     p.add_argument("--json", action="store_true", help="status as JSON")
+    p.add_argument("--env-file", help="worker: the saved output of `wirehouse cluster env`")
+    p.add_argument("--name", default="worker",
+                   help="worker: Celery node name NAME@this machine (default worker)")
+    p.add_argument("--hostname", help="worker: the name recorded for its tasks, where the "
+                   "api-server fetches their logs (default this machine's name)")
+    p.add_argument("--queues", help="worker: queues to serve (default: the default queue; "
+                   "add the warehouse queue only where the DuckDB file is)")
+    p.add_argument("--log-port", type=int, help="worker: task-log server port (default "
+                   "WIREHOUSE_LOG_PORT, 8793)")
+    p.add_argument("--bind-host", help="worker: address its log server binds (this "
+                   "machine's, reachable by the api-server)")
+    p.add_argument("--concurrency", type=int, default=1,
+                   help="worker: task processes (one spaCy model each; default 1)")
     p.set_defaults(func=cmd_cluster)
 
     sub.add_parser("rebuild", help="rebuild every mart from the raw tables (full refresh), "

@@ -149,6 +149,9 @@ def cluster_environ(
         "AIRFLOW__CELERY__BROKER_URL": cfg.broker_url,
         "AIRFLOW__CELERY__RESULT_BACKEND": f"db+{db}",
         "AIRFLOW__CELERY__WORKER_CONCURRENCY": "1",  # one spaCy process per worker
+        # Airflow's Celery settings plus the spaCy model loaded once per worker, inherited
+        # by every forked task process (extract/celery_worker.py).
+        "AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS": "extract.celery_worker.CELERY_CONFIG",
         "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__GLOBAL_KEYPREFIX": cfg.key_prefix,
         # A task may run for hours (execution_timeout 12 h): no redelivery before that.
         "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT": "86400",
@@ -418,6 +421,73 @@ def start_worker(settings: Settings, cfg: ClusterConfig, index: int, n_workers: 
     cfg.processes[name] = proc
     _save(settings, cfg)
     return proc
+
+
+# What a worker on another machine must share with the cluster (`wirehouse cluster env`).
+JOIN_SETTINGS = (
+    "AIRFLOW__CORE__EXECUTOR", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
+    "AIRFLOW__CELERY__BROKER_URL", "AIRFLOW__CELERY__RESULT_BACKEND",
+    "AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__CORE__EXECUTION_API_SERVER_URL",
+)
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The ``export KEY=value`` lines ``wirehouse cluster env`` prints, as a dict."""
+    import shlex
+
+    out = {}
+    for line in path.read_text().splitlines():
+        words = shlex.split(line, comments=True)
+        if words[:1] == ["export"]:
+            words = words[1:]
+        for word in words:
+            key, sep, value = word.partition("=")
+            if sep:
+                out[key] = value
+    return out
+
+
+def join_command(
+    settings: Settings, name: str, *, queues: str | None = None, log_port: int | None = None,
+    hostname: str | None = None, concurrency: int = 1,
+) -> tuple[list[str], dict[str, str]]:
+    """Command and environment of one Celery worker joining the cluster whose settings are in
+    this process's environment (the output of ``wirehouse cluster env``, addresses edited
+    for this machine): ``wirehouse cluster worker`` runs it in the foreground."""
+    from extract.airflow_env import airflow_bin, airflow_environ
+    from extract.airflow_serve import log_server_command
+
+    env = airflow_environ(settings)
+    missing = [k for k in JOIN_SETTINGS if not env.get(k)]
+    if missing or env["AIRFLOW__CORE__EXECUTOR"] != "CeleryExecutor":
+        raise RuntimeError(
+            f"cluster worker: {', '.join(missing) or 'AIRFLOW__CORE__EXECUTOR'} not set for a "
+            "Celery cluster: load the settings `wirehouse cluster env` prints on the cluster's "
+            "machine (--env-file FILE)")
+    node = f"{name}@{socket.gethostname()}"  # Celery's name for it
+    # Recorded in task_instance.hostname: `cluster status` counts its tasks under it, and the
+    # api-server fetches its task logs from http://<hostname>:<log port>.
+    hostname = hostname or socket.getfqdn()
+    port = log_port or int(env.get("AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT")
+                           or env.get("WIREHOUSE_LOG_PORT") or ClusterConfig.log_port)
+    queues = queues or env.get("AIRFLOW__OPERATORS__DEFAULT_QUEUE") or "default"
+    env.update({
+        WORKER_NAME_ENV: hostname,  # recorded in task_instance.hostname (cluster status)
+        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(port),
+        "AIRFLOW__CORE__HOSTNAME_CALLABLE": "extract.cluster.worker_hostname",
+        "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(concurrency),
+        "AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS": "extract.celery_worker.CELERY_CONFIG",
+    })
+    args = ["celery", "worker", "-H", node, "-q", queues, "-c", str(concurrency),
+            "--without-mingle", "--without-gossip", "--skip-serve-logs"]
+    return log_server_command([port], then=[airflow_bin(), *args]), env
+
+
+def run_worker(settings: Settings, name: str, **kwargs) -> None:
+    """Become one Celery worker of the cluster (``exec``: signals reach it directly)."""
+    command, env = join_command(settings, name, **kwargs)
+    private_dir(settings.airflow_home)  # 700: the airflow.cfg it writes at first start
+    os.execvpe(command[0], command, env)
 
 
 def wait_worker_ready(cfg: ClusterConfig, name: str, timeout: float = 240.0) -> None:

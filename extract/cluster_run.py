@@ -89,22 +89,19 @@ def wait(
     cfg: ClusterConfig, dag_id: str, run_id: str, *, progress: bool = True,
     timeout: float | None = None, poll_s: float = 1.0,
 ) -> RunState:
-    """Follow the run until it ends: a rich progress bar of its task instances."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    """Follow the run until it ends: progress bars of its task instances."""
+    from extract.progress import Bars
 
     deadline = time.monotonic() + timeout if timeout else None
-    with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[states]}"), TimeElapsedColumn(), disable=not progress,
-    ) as bar:
-        tasks_bar = bar.add_task("tasks", total=None, states="")
-        extract_bar = bar.add_task("extract", total=None, states="")
+    with Bars(enabled=progress) as bars:
+        tasks_bar = bars.add_task("tasks", total=None)
+        extract_bar = bars.add_task("extract", total=None)
         while True:
             state = run_state(cfg, dag_id, run_id)
             states = " ".join(f"{s}={n}" for s, n in sorted(state.tasks.items()))
-            bar.update(tasks_bar, total=state.total or None, completed=state.done, states=states)
-            bar.update(extract_bar, total=state.extract_total or None,
-                       completed=state.extract_done, states="")
+            bars.update(tasks_bar, total=state.total or None, completed=state.done, note=states)
+            bars.update(extract_bar, total=state.extract_total or None,
+                        completed=state.extract_done)
             if state.state in ("success", "failed"):
                 return state
             if deadline is not None and time.monotonic() > deadline:

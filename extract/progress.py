@@ -1,80 +1,69 @@
-"""A dependency-free progress bar: done / total, rate and time left, on one line.
+"""The backfills' progress bars (local and on the cluster), drawn by ``rich.progress``.
 
-On a terminal the line is redrawn in place (at most 5 times a second); in a log file or a
-pipe it prints a full line every 10 % or every 30 s, so CI logs stay short.
+Each bar shows done / total, percent, rate, time elapsed and time left. On a terminal rich
+redraws them in place; in a log file or a pipe rich would print only the end, so a line is
+printed at every 10 % of a bar as well, and CI logs stay short but still show progress.
 """
 
 from __future__ import annotations
 
 import sys
-import time
-from typing import TextIO
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 
-def _duration(seconds: float) -> str:
-    seconds = int(max(seconds, 0))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}h{minutes:02d}m"
-    if minutes:
-        return f"{minutes}m{secs:02d}s"
-    return f"{secs}s"
+class _Rate(ProgressColumn):
+    """Items per second (rich's own speed column counts bytes)."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed or 0:,.1f}/s")
 
 
-class Progress:
-    def __init__(
-        self, total: int, label: str = "articles", *, stream: TextIO | None = None,
-        width: int = 30, enabled: bool = True,
-    ) -> None:
-        self.total = max(total, 0)
-        self.label = label
-        self.stream = stream or sys.stderr
-        self.width = width
-        self.enabled = enabled
-        self.done = 0
-        self.started = time.monotonic()
-        self._last_draw = 0.0
-        self._last_decile = -1
-        self._last_done = -1
-        self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
+class Bars(Progress):
+    """rich's ``Progress`` with Wirehouse's columns; a task's ``note`` field is shown last."""
 
-    def line(self) -> str:
-        elapsed = max(time.monotonic() - self.started, 1e-9)
-        rate = self.done / elapsed
-        fraction = self.done / self.total if self.total else 1.0
-        filled = int(self.width * fraction)
-        bar = "#" * filled + "." * (self.width - filled)
-        left = (self.total - self.done) / rate if rate > 0 else float("nan")
-        eta = _duration(left) if left == left else "?"  # NaN check
-        return (
-            f"[{bar}] {self.done:,}/{self.total:,} {self.label} {fraction:6.1%} "
-            f"{rate:,.1f}/s elapsed {_duration(elapsed)} left {eta}"
+    def __init__(self, *, enabled: bool = True, stream: TextIO | None = None) -> None:
+        super().__init__(
+            TextColumn("[bold]{task.description}"), BarColumn(bar_width=24), MofNCompleteColumn(),
+            TaskProgressColumn(), _Rate(), TimeElapsedColumn(), TextColumn("left"),
+            TimeRemainingColumn(), TextColumn("{task.fields[note]}"),
+            console=Console(file=stream or sys.stderr), disable=not enabled,
         )
+        if not self.console.is_terminal:
+            self.console.width = 160  # a log line is not cut to 80 columns
+        self._logged: dict[TaskID, int] = {}
 
-    def update(self, n: int = 1) -> None:
-        self.done = min(self.done + n, self.total) if self.total else self.done + n
-        self._draw()
+    def add_task(self, description: str, *args: Any, note: str = "", **kwargs: Any) -> TaskID:
+        return super().add_task(description, *args, note=note, **kwargs)
 
-    def _draw(self, final: bool = False) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if self._tty:
-            if final or now - self._last_draw >= 0.2:
-                self.stream.write("\r" + self.line() + ("\n" if final else ""))
-                self.stream.flush()
-                self._last_draw = now
-            return
-        decile = int(10 * self.done / self.total) if self.total else 10
-        if final and self.done == self._last_done:
-            return
-        if final or decile > self._last_decile or now - self._last_draw >= 30:
-            self._last_done = self.done
-            self.stream.write(self.line() + "\n")
-            self.stream.flush()
-            self._last_draw = now
-            self._last_decile = decile
+    def update(self, task_id: TaskID, **kwargs: Any) -> None:  # type: ignore[override]
+        super().update(task_id, **kwargs)
+        self._log_line(task_id)
 
-    def close(self) -> None:
-        self._draw(final=True)
+    def advance(self, task_id: TaskID, advance: float = 1) -> None:
+        super().advance(task_id, advance)
+        self._log_line(task_id)
+
+    def _log_line(self, task_id: TaskID) -> None:
+        if self.disable or self.console.is_terminal:
+            return
+        task = self._tasks[task_id]
+        decile = int(10 * task.completed / task.total) if task.total else 0
+        # 1..9 only: rich prints the final state itself when the bars stop.
+        if self._logged.get(task_id, 0) < decile < 10:
+            self._logged[task_id] = decile
+            self.console.print(self.make_tasks_table([task]))

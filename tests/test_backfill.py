@@ -17,7 +17,7 @@ import pytest
 from extract import backfill as bf
 from extract import runs
 from extract.config import PROJECT_DIR, Settings
-from extract.progress import Progress
+from extract.progress import Bars
 from extract.runs import run_without_airflow
 from extract.warehouse import connect
 
@@ -125,12 +125,36 @@ def test_an_interrupted_backfill_resumes_where_it_stopped(
 
 
 def test_progress_line_shows_done_total_rate_and_time_left() -> None:
-    out = io.StringIO()
-    bar = Progress(200, "articles", stream=out)
-    bar.update(50)
-    bar.close()
-    line = out.getvalue().strip().splitlines()[-1]
-    assert "50/200 articles" in line and "25.0%" in line and "/s" in line and "left" in line
+    out = io.StringIO()  # not a terminal: a line per 10 %, and the end
+    with Bars(stream=out) as bars:
+        task = bars.add_task("articles", total=200)
+        bars.advance(task, 10)  # 5 %: no line
+        bars.advance(task, 20)  # 15 %: a line
+        bars.advance(task, 5)  # still in the same 10 %: no line
+        bars.advance(task, 15)  # 25 %: a line
+    lines = out.getvalue().strip().splitlines()
+    assert len(lines) == 3, lines  # 30/200, 50/200, then the end
+    assert "30/200" in lines[0] and "15%" in lines[0] and "50/200" in lines[1]
+    line = lines[-1]
+    assert "articles" in line and "50/200" in line and "25%" in line
+    assert "/s" in line and "left" in line
+
+
+def test_group_refs_puts_the_largest_first() -> None:
+    """Mapped tasks start in map-index order: short ones last, full ones in date order."""
+    day = [dt.date(2020, 1, i) for i in (1, 2, 3)]
+    plan = bf.BackfillPlan(day[0], day[2], False, [
+        bf.DatePlan(day[0], "staged", {"c0": 100, "c1": 100, "c2": 10}, ["c0", "c1", "c2"]),
+        bf.DatePlan(day[1], "staged", {"c0": 38}, ["c0"]),
+        bf.DatePlan(day[2], "staged", {"c0": 100, "c1": 65}, ["c0", "c1"]),
+    ])
+    assert bf.group_refs(plan, 1000) == [
+        ["2020-01-01/c0"], ["2020-01-01/c1"], ["2020-01-03/c0"], ["2020-01-03/c1"],
+        ["2020-01-02/c0"], ["2020-01-01/c2"],
+    ]
+    # Round robin (210 and 203 articles), the larger group first.
+    assert bf.group_refs(plan, 2) == [["2020-01-01/c0", "2020-01-01/c2", "2020-01-03/c0"],
+                                      ["2020-01-01/c1", "2020-01-02/c0", "2020-01-03/c1"]]
 
 
 def test_backfill_dag_shape(tmp_path_factory: pytest.TempPathFactory) -> None:

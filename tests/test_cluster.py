@@ -10,6 +10,10 @@
 2. w2 is killed with SIGKILL (its whole process group, as if its machine died) in the middle
    of an extract task: the task is retried on w1 and a --reprocess backfill still completes
    with the same marts.
+3. A third worker joins with ``wirehouse cluster worker`` and the settings ``wirehouse cluster
+   env`` printed (a home of its own, the default queue, as on another machine): it preloads
+   the spaCy model, serves its logs on loopback, and runs extract tasks of another
+   --reprocess backfill, whose marts are still the same.
 
 Every run has its own metadata database, Redis key prefix, bucket and free ports, so other
 runs on the machine (and other clusters) are not disturbed.
@@ -211,6 +215,49 @@ def test_cluster_backfill_spreads_extraction_and_survives_a_killed_worker(
         [w1],
     )[0][0]
     assert retried == 1
+    assert _marts(env["home"]) == reference
+
+    # 3. A worker joins from "another machine": `cluster worker` with the settings `cluster
+    # env` printed, a home of its own and the default queue; it runs extract tasks too.
+    _join_a_worker_and_backfill(env, settings, cfg, reference)
+
+
+def _join_a_worker_and_backfill(env, settings: Settings, cfg: cluster.ClusterConfig,
+                                reference: dict[str, list[tuple]]) -> None:
+    printed = _wirehouse("cluster", "env")
+    assert printed.returncode == 0, printed.stderr
+    env_file = env["root"] / "cluster.env"
+    env_file.write_text(printed.stdout)
+    env_file.chmod(0o600)  # it holds the jwt_secret
+    home = env["root"] / "w3-home"
+    log = env["root"] / "w3.log"
+    worker_env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW__")}
+    worker_env["WIREHOUSE_HOME"] = str(home)
+    port = free_port()
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "extract.cli", "cluster", "worker", "--env-file",
+             str(env_file), "--name", "w3", "--queues", "default", "--log-port", str(port),
+             "--hostname", "127.0.0.1"],  # where the api-server finds its log server
+            env=worker_env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + RUN_TIMEOUT_S
+        while " ready." not in log.read_text(errors="replace"):
+            assert proc.poll() is None, log.read_text()[-3000:]
+            assert time.monotonic() < deadline, "w3 never became ready"
+            time.sleep(0.5)
+        assert "spaCy pipeline preloaded" in log.read_text()
+        assert {p for _, p, _ in listening(proc.pid)} == {port}  # its log server, on loopback
+        result = _backfill(env, "--reprocess")
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
+    counts = cluster.worker_task_counts(cfg, "wirehouse_backfill")
+    w3 = counts.get("127.0.0.1", {})
+    assert w3.get("extract", 0) >= 1 and not DUCKDB_TASKS & set(w3), counts
+    assert not (home / "wirehouse.duckdb").exists()
     assert _marts(env["home"]) == reference
 
 
