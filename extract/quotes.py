@@ -22,6 +22,7 @@ from extract.quote_attribution import find_quotes, quotes_in
 from extract.quote_marks import DocContext, find_quote_spans
 from extract.reported_speech import Reported, find_reported
 from extract.speakers import Person, genders_of, person_mentions, resolve_speaker
+from extract.speech_cues import CUE_LEMMAS
 from extract.statement import REQUIRED_PIPES, Statement
 
 # A reported clause with fewer words than this outside its quotation marks (`X said
@@ -63,9 +64,12 @@ def _merge(
     # innermost clauses first: a quote belongs to the smallest clause that holds it
     # (`the ministry insisted that ... "strong" ..., AFP reported`: the ministry's)
     reported = sorted(reported, key=lambda r: r.content_end - r.content_start)
+    contents = [(r.content_start, r.content_end) for r in reported] + [
+        (q.content_start, q.content_end) for q in quotes
+    ]
     for rep in reported:
         key = (rep.content_start, rep.content_end)
-        if key in seen:
+        if key in seen or _nested_attitude(rep, contents):
             continue
         quoted = sum(
             max(0, min(sp.end, rep.content_end) - max(sp.start, rep.content_start))
@@ -107,6 +111,20 @@ def _merge(
         out.append(st)
     out += [q for k, q in enumerate(quotes) if k not in absorbed]
     return sorted(out, key=lambda s: (s.content_start, s.content_end))
+
+
+def _nested_attitude(rep: Reported, contents: list[tuple[int, int]]) -> bool:
+    """A thought, intention or stance inside what someone else is reported to have said
+    (`X said he wants to leave`, `Y, X said, supports the plan`) is part of that
+    statement, not a second one; a speech verb inside it is a nested attribution of its
+    own (`the ministry insisted that ..., AFP reported`)."""
+    if rep.cue_token.lemma_.lower() in CUE_LEMMAS:
+        return False
+    cue = rep.attribution.cue_start
+    if cue is None:
+        return False
+    own = (rep.content_start, rep.content_end)
+    return any(start <= cue < end and (start, end) != own for start, end in contents)
 
 
 def _unquoted_words(ctx: DocContext, rep: Reported) -> int:

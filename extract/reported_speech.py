@@ -9,11 +9,15 @@ noun) whose complement holds what the speaker said or thinks:
 - prepositional object: `X called for talks`, `X warned of war`;
 - `according to X, Y` -- the content is the rest of the sentence;
 - nominal cue with a `that` clause: `X's statement that Y`, `the claim by X that Y`;
-- passive and speakerless: `it was reported that Y` (no speaker).
+- passive and speakerless: `it was reported that Y` (no speaker);
+- appearance, without a speaker: `X seems to Y`, `X appeared weak`;
+- a headline or transcript line `Name: Y` (the name the speaker, the line the content).
 
-Each cue gives one statement, so nested attributions (`the ministry insisted that Y,
-AFP reported`) give two.  A reported clause holding a quoted fragment is one statement
-of kind `mixed`; the quote finder's partial quote inside it is dropped by the caller.
+Each speech cue gives one statement, so nested attributions (`the ministry insisted that
+Y, AFP reported`) give two; a thought, intention or stance inside another statement's
+content is part of it, not a second statement (the caller drops it).  A reported clause
+holding a quoted fragment is one statement of kind `mixed`; the quote finder's partial
+quote inside it is dropped by the caller.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from extract.speech_cues import (
     OBJECT_LEMMAS,
     PASSIVE_REPORTS,
     PREP_CUES,
+    SEEM_LEMMAS,
     SUBJ_DEPS,
     cue_extent,
     is_time,
@@ -66,6 +71,7 @@ def find_reported(ctx: DocContext) -> list[Reported]:
     strings = doc.vocab.strings
     cues = _cue_hashes(strings)
     according = strings["according"]
+    colon = strings[":"]
     # compare hashes of the whole doc at once; build a Token only for the possible cues
     lemmas = doc.to_array(LEMMA).tolist()
     lowers = doc.to_array(LOWER).tolist()
@@ -73,8 +79,12 @@ def find_reported(ctx: DocContext) -> list[Reported]:
     for i, (lemma, lower) in enumerate(zip(lemmas, lowers, strict=True)):
         if lemma in cues or lower == according:
             found = _from_token(ctx, doc[i])
-            if found is not None:
-                out.append(found)
+        elif lower == colon:
+            found = _headline(ctx, doc[i])
+        else:
+            continue
+        if found is not None:
+            out.append(found)
     return out
 
 
@@ -86,6 +96,7 @@ _CUE_WORDS = (
     | {noun for noun, _ in NOUN_PREP_CUES}
     | {verb for verb, _ in PREP_CUES}
     | {verb for verb, _ in CUE_PHRASES}
+    | SEEM_LEMMAS
 )
 _NOUNS = NOUN_CUES | {noun for noun, _ in NOUN_PREP_CUES}
 _HASHES: dict[int, frozenset[int]] = {}
@@ -117,6 +128,8 @@ def _from_verb(ctx: DocContext, verb: Token) -> Reported | None:
         return None
     lemma = verb.lemma_.lower()
     children = list(verb.children)
+    if lemma in SEEM_LEMMAS:
+        return _seeming(ctx, verb, children)
     content = _verb_content(ctx, verb, lemma, children)
     if content is None:
         return None
@@ -134,9 +147,19 @@ def _verb_content(
     if lemma in CLAUSE_LEMMAS or phrase:
         # the clause after the cue first: a clause before it is parenthetical (`Y, X said`)
         # only when nothing follows; before it, it is more often a misparse
-        clause = [c for c in children if c.dep_ == "ccomp" and c.i > verb.i] or [
-            c for c in children if c.dep_ == "ccomp"
-        ]
+        # a clause in another paragraph is a misparse across the line break
+        para = ctx.para_of[verb.i]
+        comps = [c for c in children if c.dep_ == "ccomp" and ctx.para_of[c.i] == para]
+        clause = [c for c in comps if c.i > verb.i] or comps
+        if not clause and lemma in CUE_LEMMAS:
+            # `X said after the talks he would go`: the parser hangs a bare clause that
+            # follows a speech verb as an adverbial; with its own subject and no
+            # subordinator it is the reported clause
+            clause = [
+                c for c in children
+                if c.dep_ == "advcl" and c.i > verb.i and ctx.para_of[c.i] == para
+                and _own_subject(c) and not any(g.dep_ == "mark" for g in c.children)
+            ][:1]
         if phrase:
             # `made clear that ...`: the clause hangs from `clear` (or `out`)
             part = [c for c in children if (lemma, c.lower_) in CUE_PHRASES]
@@ -147,7 +170,12 @@ def _verb_content(
             clause = inner or [c for c in clause if c not in part]
         if clause:
             return _subtree(ctx, clause[0])
-        if verb.dep_ == "parataxis" and verb.head.i != verb.i and _own_subject(verb):
+        if (
+            verb.dep_ == "parataxis"
+            or (verb.dep_ == "conj" and lemma in CUE_LEMMAS and _after_comma(verb)
+                and verb.head.lemma_.lower() not in _STATEMENT_LEMMAS)
+        ) and verb.head.i != verb.i and _own_subject(verb):
+            # `The plan will fail, officials said` parsed as a coordination
             # `The plan, officials said, will fail.`: the sentence around the cue
             cut = {t.i for t in verb.subtree}
             return [t for t in _subtree(ctx, verb.head) if t.i not in cut]
@@ -215,6 +243,12 @@ def _content_object(obj: Token, children: list[Token]) -> bool:
     return True
 
 
+def _after_comma(verb: Token) -> bool:
+    """The cue's phrase starts right after a comma: `Y, said X` / `Y, X said`."""
+    first = min(t.i for t in verb.subtree)
+    return first > 0 and verb.doc[first - 1].text == ","
+
+
 def _own_subject(verb: Token) -> bool:
     return any(c.dep_ in SUBJ_DEPS for c in verb.children)
 
@@ -264,6 +298,28 @@ def _speakerless(verb: Token) -> bool:
     return any(c.dep_ == "auxpass" for c in verb.children)
 
 
+_SEEM_COMPLEMENTS = frozenset({"xcomp", "acomp", "ccomp", "oprd", "attr"})
+
+
+def _seeming(ctx: DocContext, verb: Token, children: list[Token]) -> Reported | None:
+    """`X seems to Y`, `X appeared weak`, `it seems that Y`, `X looks like Y`: a statement
+    without a speaker whose content is the subject with its complement.  `appeared on
+    TV` has no complement and is no statement."""
+    comp = [
+        c for c in children
+        if c.i > verb.i and (
+            c.dep_ in _SEEM_COMPLEMENTS or (c.dep_ == "prep" and c.lower_ in {"like", "as"})
+        )
+    ]
+    if not comp:
+        return None
+    subj = [c for c in children if c.dep_ in SUBJ_DEPS]
+    content = _subtree(ctx, comp[0])
+    if subj and subj[0].lower_ != "it":
+        content = _subtree(ctx, subj[0]) + content
+    return _make(ctx, verb, content, None, speakerless=True)
+
+
 # --------------------------------------------------------------------------- according to
 
 
@@ -292,6 +348,60 @@ def _according(ctx: DocContext, tok: Token) -> Reported | None:
     if span is None:
         return None
     return Reported(span[0], span[1], tok, att)
+
+
+# --------------------------------------------------------------------------- headlines
+
+_HEADLINE_PREFIX = 6  # words before the colon: `Former AG Mukasey at RNC: ...`
+_NOT_HEADLINE_SPEAKERS = frozenset(
+    """breaking update updated correction video watch photos photo exclusive editor note
+    live analysis opinion read related source sources transcript""".split()
+)
+# common nouns that speak in headlines: `Poll: voters turn to X`, `Report: ...`
+_HEADLINE_SOURCES = frozenset(
+    "poll survey report study official officials aide aides expert experts".split()
+)
+
+
+def _headline(ctx: DocContext, colon: Token) -> Reported | None:
+    """`Sanders: Clinton needs to change course` -- a headline or transcript line that
+    opens with a name and a colon: the name is the speaker, the rest of the line what
+    was said.  Only at the start of a paragraph, with no verb before the colon."""
+    doc = ctx.doc
+    para = ctx.para_of[colon.i]
+    i = colon.i
+    while i > 0 and ctx.para_of[i - 1] == para:
+        i -= 1
+    prefix = [t for t in doc[i : colon.i] if not t.is_punct and not t.is_space]
+    if not 1 <= len(prefix) <= _HEADLINE_PREFIX or not prefix[0].text[:1].isupper():
+        return None
+    if any(t.tag_ in _VERB_TAGS or t.pos_ in {"VERB", "AUX", "NUM"} for t in prefix):
+        return None
+    if not any(t.pos_ in {"PROPN", "NOUN"} for t in prefix):
+        return None
+    content = []
+    j = colon.i + 1
+    while j < len(doc) and ctx.para_of[j] == para:
+        content.append(doc[j])
+        j += 1
+    if sum(1 for t in content if t.is_alpha) < 3:
+        return None
+    # the head of the name: the last noun before `at` (`Mukasey at RNC`)
+    name = prefix
+    for k, t in enumerate(prefix):
+        if t.pos_ == "ADP":
+            name = prefix[:k]
+            break
+    nouns = [t for t in name if t.pos_ in {"PROPN", "NOUN"}]
+    if not nouns or len(nouns[-1].text) < 2 or nouns[-1].lower_ in _NOT_HEADLINE_SPEAKERS:
+        return None  # `Q: ...`, `Breaking: ...`, `Editor's note: ...`
+    if nouns[-1].pos_ != "PROPN" and nouns[-1].lemma_.lower() not in _HEADLINE_SOURCES:
+        return None
+    span = _span(ctx, content)
+    if span is None:
+        return None
+    att = Attribution(":", colon.idx, colon.idx + 1, name, nouns[-1])
+    return Reported(span[0], span[1], colon, att)
 
 
 # --------------------------------------------------------------------------- nouns
@@ -388,12 +498,12 @@ def _span(ctx: DocContext, toks: list[Token]) -> tuple[int, int] | None:
 
 def _make(
     ctx: DocContext, cue: Token, content: list[Token], speaker: Token | None,
-    noun_cue: bool = False,
+    noun_cue: bool = False, speakerless: bool = False,
 ) -> Reported | None:
     if speaker is not None and (speaker.lower_ in {"it", "there", "this", "that", "what"}
                                 or is_time(speaker)):
         speaker = None
-        if not _speakerless(cue) and not noun_cue:
+        if not _speakerless(cue) and not noun_cue and not speakerless:
             return None
     content = [t for t in content if t.i != cue.i]
     span = _span(ctx, content)

@@ -129,7 +129,8 @@ OBJECT_LEMMAS = frozenset(
     lambaste dispute challenge reaffirm reiterate disclose unveil advocate favor favour
     champion back question rebut refute contradict tout discuss mention express
     call ask say tell show want expect note argue view regard
-    predict estimate recommend suggest""".split()
+    predict estimate recommend suggest assail liken reference envision voice portray echo
+    deem credit outline document chant label retweet list""".split()
 )
 # Passive verbs that report without an agent: "the deal was announced", "a leak was
 # reported"; other passives count only with an agent or an infinitive ("is said to").
@@ -148,7 +149,10 @@ PREP_CUES = {
     ("agree", "with"), ("object", "to"), ("respond", "to"), ("react", "to"),
     ("point", "to"), ("think", "of"), ("think", "about"), ("hope", "for"), ("say", "of"),
     ("say", "about"), ("tell", "of"), ("tell", "about"), ("know", "about"),
-    ("hint", "at"), ("lash", "out"),
+    ("hint", "at"), ("lash", "out"), ("rail", "against"), ("go", "after"), ("side", "with"),
+    ("believe", "in"), ("joke", "about"), ("boast", "of"), ("speak", "to"), ("ask", "about"),
+    ("inquire", "about"), ("apologize", "for"), ("apologise", "for"), ("campaign", "for"),
+    ("campaign", "against"), ("advocate", "for"), ("weigh", "in"),
 }
 # Reporting nouns whose prepositional object is the content when a possessor or a `by`
 # phrase names the speaker: "her criticism of the plan", "Trump's call for a ban".
@@ -170,3 +174,6 @@ NOUN_CUES = frozenset(
     fear hope concern worry expectation assessment opinion message notice confirmation
     speculation conviction impression suspicion insinuation contention""".split()
 )
+# Verbs of appearance: PolNeAR marks `X seems to Y`, `X appears weak` as an attribution
+# without a source (the writer's impression); the content is the subject and what it seems.
+SEEM_LEMMAS = frozenset({"seem", "appear"})

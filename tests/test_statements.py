@@ -118,3 +118,61 @@ def test_pronoun_speaker_resolves_like_a_quote(nlp: Language) -> None:
 
 def test_a_verb_without_a_reported_complement_is_not_a_statement(nlp: Language) -> None:
     assert find_statements(nlp("The minister said goodbye and left the room.")) == []
+
+
+def test_seem_has_no_speaker_and_keeps_its_subject(nlp: Language) -> None:
+    st = by_cue(nlp, "The new ferry service seems to lose money every winter.", "seems")
+    check(st, "The new ferry service seems to lose money every winter", None)
+
+
+def test_appear_without_a_complement_is_not_a_statement(nlp: Language) -> None:
+    assert find_statements(nlp("The minister appeared on television on Sunday.")) == []
+
+
+def test_headline_name_colon(nlp: Language) -> None:
+    text = "Marta Kowalczyk: Rail strike will end before the holidays\n\nThe talks went on."
+    st = by_cue(nlp, text, ":")
+    check(st, "Rail strike will end before the holidays", "Marta Kowalczyk")
+
+
+def test_headline_label_colon_is_not_a_speaker(nlp: Language) -> None:
+    text = "Update: The rail strike ended before the holidays\n\nThe talks went on."
+    assert [s for s in find_statements(nlp(text)) if s.cue == ":"] == []
+
+
+def test_object_of_a_verb_of_comparison(nlp: Language) -> None:
+    st = by_cue(nlp, "Ruth Okafor likened the new budget to a slow leak.", "likened")
+    check(st, "the new budget to a slow leak", "Ruth Okafor")
+
+
+def test_prepositional_cue_rail_against(nlp: Language) -> None:
+    st = by_cue(nlp, "The senator railed against the pipeline project.", "railed")
+    check(st, "the pipeline project", "The senator")
+
+
+def test_inverted_parenthetical_parsed_as_coordination(nlp: Language) -> None:
+    # the parser makes `said` a conjunct of `hanging`: the clause before it is the content
+    text = (
+        "In nearby Aldwick, the old paper mill is hanging on, but it is under heavy pressure "
+        "from cheap imports, said the firm's chief executive, Jo Reyes."
+    )
+    st = by_cue(nlp, text, "said")
+    check(
+        st,
+        "In nearby Aldwick, the old paper mill is hanging on, but it is under heavy pressure "
+        "from cheap imports",
+        "the firm's chief executive",
+    )
+
+
+def test_bare_clause_parsed_as_adverbial(nlp: Language) -> None:
+    text = "Ortiz said after the vote he would not accept the new rules if they were offered."
+    st = by_cue(nlp, text, "said")
+    check(st, "after the vote he would not accept the new rules if they were offered", "Ortiz")
+
+
+def test_thought_inside_a_reported_clause_is_not_a_second_statement(nlp: Language) -> None:
+    stmts = find_statements(nlp("Ana Ruiz said her brother wants to sell the farm."))
+    assert [(s.cue, s.quote_text) for s in stmts] == [
+        ("said", "her brother wants to sell the farm")
+    ]
