@@ -8,7 +8,9 @@ Sources (``--reference``, default ``/work/shared/reference/petrarch2``; see its 
 * ``Phoenix.MilNonState.actors.txt`` -- armed non-state groups;
 * ``Phoenix.agents.txt`` -- generic role words -> sector;
 * ``scripts/actor_kb_supplement.txt`` (ours, same TABARI format) -- actors and roles the
-  dictionaries miss because they stop in early 2014 (read last: its roles add to an entry's).
+  dictionaries miss because they stop in early 2014 (read last: its roles add to an entry's;
+  a name form it lists is its entry's alone, so a dictionary entry that lumps two bodies
+  together -- "FBI" with "DEA" -- loses the form the supplement gives its own entry).
 
 Outputs in ``dbt_project/seeds/`` (sorted, ``\\n`` line ends: a rerun is byte-identical):
 
@@ -277,12 +279,17 @@ def build(reference: Path, supplement: Path, seeds: Path) -> dict[str, int]:
         entries += parse_actors(supplement, "supplement")
 
     merged: dict[str, Entry] = {}
+    claimed: dict[str, str] = {}  # name key -> the supplement entry that owns it
     for entry in entries:
         name = alias_key(without_acronym(entry.phrase))
         # Countries are the gazetteer's (country_aliases): "Gaza", "the White House" too.
         if not entry.roles or is_country_entry(entry) or not name or name in country_words:
             continue
         kb_id = kb_id_of(entry.phrase)
+        if entry.source == "supplement":
+            for form in (f for phrase in (entry.phrase, *entry.synonyms)
+                         for f in name_forms(phrase)):
+                claimed[alias_key(form)] = kb_id
         if kb_id in merged:  # the same actor listed twice (or updated by the supplement)
             merged[kb_id].synonyms += [entry.phrase, *entry.synonyms]
             merged[kb_id].roles += entry.roles
@@ -296,12 +303,13 @@ def build(reference: Path, supplement: Path, seeds: Path) -> dict[str, int]:
 
     actors, aliases, roles = [], set(), set()
     for kb_id, entry in merged.items():
-        kind = actor_type(entry)
-        actors.append((kb_id, display_name(without_acronym(entry.phrase)), kind, entry.source))
-        for form in (f for phrase in (entry.phrase, *entry.synonyms) for f in name_forms(phrase)):
-            key = alias_key(form)
-            if key and len(key) > 1:
-                aliases.add((key, kb_id))
+        keys = {key for phrase in (entry.phrase, *entry.synonyms) for f in name_forms(phrase)
+                if len(key := alias_key(f)) > 1 and claimed.get(key, kb_id) == kb_id}
+        if not keys:  # every name it had is a supplement entry's now
+            continue
+        aliases.update((key, kb_id) for key in keys)
+        actors.append((kb_id, display_name(without_acronym(entry.phrase)), actor_type(entry),
+                       entry.source))
         for role in entry.roles:
             country, sector = role_fields(role.code, countries)
             roles.add((kb_id, role.code, country or "", sector or "",
