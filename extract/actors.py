@@ -53,10 +53,25 @@ if TYPE_CHECKING:
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+REGION_WORDS = frozenset({"the", "north", "south", "east", "west", "northern", "southern",
+                          "eastern", "western", "central", "upper", "lower", "greater",
+                          "northeast", "northwest", "southeast", "southwest", "northeastern",
+                          "northwestern", "southeastern", "southwestern", "mainland", "rural",
+                          "coastal", "occupied"})
 NON_HEAD_DEPS = frozenset({"compound", "amod", "nmod", "poss", "appos"})
 TRIM_DEPS = frozenset({"det", "predet", "punct", "cc", "advmod", "case"})
 PREP_CUE = frozenset({"of", "in"})
 NEGATING_PREFIXES = frozenset({"anti", "pro", "non", "ex"})
+# Adjectives and nouns news puts before a name that no dictionary lists as a role.
+DESCRIPTORS = frozenset({"billionaire", "businessman", "businesswoman", "mogul", "magnate",
+                         "presumptive", "likely", "former", "late", "embattled", "outgoing",
+                         "incoming", "hopeful", "frontrunner", "front-runner", "nominee",
+                         "republican", "democrat", "democratic", "gop", "rival", "fellow",
+                         "independent", "conservative", "liberal", "progressive", "then",
+                         "retired", "celebrity", "reality", "tv", "star", "host", "pundit",
+                         "comedian", "actor", "actress", "singer", "rapper", "billionaires"})
+FUNCTION_POS = frozenset({"AUX", "DET", "PRON", "ADP", "SCONJ", "CCONJ", "PART", "VERB", "ADV"})
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "lord", "lady", "gen", "lt", "col", "sgt",
                         "rev", "sen", "rep", "gov", "then"})
 MAX_NGRAM = 5
@@ -208,6 +223,7 @@ class DocInfo:
         self._roles: dict[tuple[int, int], list[tuple[Hit, str]]] = {}
         self._ends_role: dict[int, bool] = {}
         self._sent_starts: list[int] | None = None
+        self._in_place_name: set[int] | None = None
 
     @property
     def ents(self) -> tuple[Span, ...]:
@@ -245,7 +261,8 @@ class DocInfo:
         if found is None:
             found = ()
             words = self.words
-            if words[i][:1].isupper() and not _negated(self.doc, i):
+            if (words[i][:1].isupper() and not _negated(self.doc, i)
+                    and i not in self.in_place_name):
                 aliases = alias_table()
                 prefixes = _alias_prefixes()
                 ns = []
@@ -261,6 +278,22 @@ class DocInfo:
                 found = tuple(reversed(ns))
             self._alias_lengths[i] = found
         return found
+
+    @property
+    def in_place_name(self) -> set[int]:
+        """Tokens that continue a longer place name after a capitalised word ("Jersey" in
+        "New Jersey", "Mexico" in "New Mexico"): a country word there names another place,
+        so it starts no country word; after a compass word it names a part of the country
+        ("South Lebanon", "Western Cambodia") and still counts. The place name itself may
+        still be one ("Papua New Guinea" matches at its first token)."""
+        if self._in_place_name is None:
+            words = self.words
+            self._in_place_name = {
+                i for e in self.ents if e.label_ in PLACE_LABELS
+                for i in range(e.start + 1, e.end)
+                if words[i - 1][:1].isupper() and words[i - 1].isalpha()
+                and words[i - 1].lower() not in REGION_WORDS}
+        return self._in_place_name
 
     def sentence_bounds(self, i: int) -> tuple[int, int]:
         """(start, end) token indices of the sentence holding token ``i`` (``doc[i].sent``)."""
@@ -445,6 +478,7 @@ def _entity_drafts(doc: Doc, skip: set[int]) -> tuple[list[Draft], list[Span]]:
     info = doc_info(doc)
     ents = info.ents
     surnames = {info.words[e.end - 1] for e in ents if e.label_ == "PERSON" and len(e) > 1}
+    person_ends = sorted(e.end for e in ents if e.label_ == "PERSON")
     for ent in ents:
         if ent.label_ not in ACTOR_LABELS:
             continue
@@ -460,6 +494,12 @@ def _entity_drafts(doc: Doc, skip: set[int]) -> tuple[list[Draft], list[Span]]:
         if ent.root.dep_ == "compound":
             d.compound_of = ent.root.head.i
         left = min(ent.start, ent.root.left_edge.i)
+        # A bad parse can hang one name on another ("front-runner Donald Trump and candidate
+        # Bernie Sanders"): the phrase stops at an earlier person's name, which is its own
+        # mention (else it would be dropped as nested in this one).
+        k = bisect_right(person_ends, ent.start) - 1
+        if k >= 0 and person_ends[k] > left:
+            left = person_ends[k]
         _fill_from_context(doc, d, left, skip)
         d.start = _trim_left(doc, left, ent.start) if left < ent.start else ent.start
         drafts.append(d)
@@ -537,12 +577,26 @@ def _split_conjuncts(doc: Doc, d: Draft, left: int) -> list[Draft]:
 # ---------------------------------------------------------------- canonical names
 
 
+@lru_cache(maxsize=4)
+def descriptor_words(seeds_dir: Path = SEEDS_DIR) -> frozenset[str]:
+    """One-word agent nouns of the agent dictionary ("tycoon", "activist"), one-word role
+    forms ("senator", "candidates") and DESCRIPTORS: words NER leaves at the start of a
+    person's name ("Billionaire Donald Trump") that are no part of it."""
+    agents = {r["agent_key"] for r in _read_csv("kb_agents.csv", seeds_dir)}
+    roles = role_matcher(seeds_dir)[1]
+    return frozenset({w for w in agents | set(roles) if " " not in w} | DESCRIPTORS)
+
+
 def _strip_titles(doc: Doc, start: int, end: int) -> int:
-    """Skip leading honorifics and role phrases ("President", "Lt. Gen.") of a name."""
+    """Skip leading honorifics, role phrases ("President", "Lt. Gen."), descriptors
+    ("Billionaire", "Presumptive") and function words ("a", "Will") of a name."""
     info = doc_info(doc)
+    descriptors = descriptor_words()
     while start < end - 1:
         tok = doc[start]
-        if tok.lower_.rstrip(".") in HONORIFICS:
+        word = info.words[start].lower().rstrip(".")
+        # "a John McCain", "Will Sanders win?": no name starts with a function word
+        if word in HONORIFICS or word in descriptors or tok.pos_ in FUNCTION_POS:
             start += 1
             continue
         hits = info.roles(tok.idx, info.end_char(end - 1))  # doc[start:end].text

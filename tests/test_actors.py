@@ -210,6 +210,40 @@ def test_places_acted_on_are_told_from_the_state(nlp) -> None:
     assert m.grammatical_role == "subject"
 
 
+def test_country_word_inside_a_longer_place_name_is_no_cue(nlp) -> None:
+    # "Jersey" (JEY) in "New Jersey" names a state, not the island: no country for Christie,
+    # nor for a name of the same sentence through the sentence fallback.
+    cues = actor_cues(nlp("New Jersey Gov. Chris Christie endorsed Trump on Friday."))
+    christie = _cue(cues, "Christie")
+    assert christie.canonical == "Chris Christie" and christie.country_cue is None
+    assert _cue(cues, "Trump").country_cue is None
+    # a place name that is itself a country word still is one
+    c = _cue(actor_cues(nlp("Russian President Vladimir Putin met the leader of Papua New "
+                            "Guinea.")), "leader")
+    assert c.country_cue == "Papua New Guinea"
+    # after a compass word it is a part of the country
+    c = _cue(actor_cues(nlp("Israel mounted its invasion of South Lebanon.")), "Lebanon")
+    assert c.country_cue == "Lebanon"
+
+
+def test_descriptors_before_a_name_are_no_part_of_it(nlp) -> None:
+    cues = actor_cues(nlp("Billionaire Donald Trump said he would win the nomination."))
+    assert _cue(cues, "Trump").canonical == "Donald Trump"
+    cues = actor_cues(nlp("Former Secretary of State Hillary Clinton and presumptive nominee "
+                          "Donald Trump met on Monday."))
+    assert {c.canonical for c in cues if c.label == "PERSON"} == {"Hillary Clinton",
+                                                                  "Donald Trump"}
+
+
+def test_a_name_phrase_stops_at_an_earlier_person(nlp) -> None:
+    # The parser hangs "Donald Trump" on "Bernie Sanders"; both stay mentions of their own.
+    cues = actor_cues(nlp("Republican front-runner Donald Trump and Democratic candidate "
+                          "Bernie Sanders spoke."))
+    people = {c.canonical: c.text for c in cues if c.label == "PERSON"}
+    assert set(people) == {"Donald Trump", "Bernie Sanders"}
+    assert "Trump" not in people["Bernie Sanders"]
+
+
 # ---------------------------------------------------------------- actor KB generator
 
 
@@ -228,6 +262,7 @@ def test_kb_name_keys_match_the_sql_macro() -> None:
     assert kb.alias_key("Hisham  Abdel-Wahab") == "hisham abdel wahab"
     assert kb.alias_key("Dr. Ángela MERKEL") == "angela merkel"
     assert kb.alias_key("VLADIMIR_V._PUTIN_") == "vladimir v putin"
+    assert kb.alias_key("Donald\u00a0Trump") == "donald trump"  # a no-break space
 
 
 def test_kb_dated_codes_and_sectors() -> None:
@@ -265,5 +300,39 @@ def test_kb_seeds_hold_the_known_actors() -> None:
     (poroshenko,) = aliases["petro poroshenko"]
     assert ("UKRGOV", "2014-06-07", "") in roles[poroshenko]
     assert len(aliases["dea"]) == 1 and len(aliases["northern fleet"]) == 1
+    # the dictionary lumps the DEA with the FBI; the supplement gives it its own entry
+    (dea,) = aliases["dea"]
+    assert names[dea] == "Drug Enforcement Administration"
+    assert aliases["drug enforcement administration"] == {dea} != aliases["fbi"]
+    assert ("USACOP", "", "") in roles[dea]
     # countries stay the gazetteer's; generic words are no KB actor
     assert "iraq" not in aliases and "government" not in aliases
+
+
+def test_kb_supplement_takes_its_names_from_a_lumped_entry(tmp_path: Path) -> None:
+    kb = _kb()
+    ref, seeds = tmp_path / "ref", tmp_path / "seeds"
+    ref.mkdir()
+    seeds.mkdir()
+    (ref / "Phoenix.Countries.actors.txt").write_text(
+        "FEDERAL_BUREAU_OF_INVESTIGATION_\n+FBI_\n+DEA_\n+DRUG_ENFORCEMENT_AGENCY_\n"
+        "\t[USACOP]\nOLD_NAME_ONLY_\n+OLD_NAME_\n\t[USAGOV]\n")
+    (ref / "Phoenix.International.actors.txt").write_text("")
+    (ref / "Phoenix.MilNonState.actors.txt").write_text("")
+    (ref / "Phoenix.agents.txt").write_text("")
+    supplement = tmp_path / "supplement.txt"
+    supplement.write_text("DRUG_ENFORCEMENT_ADMINISTRATION_\n+DEA_\n+DRUG_ENFORCEMENT_AGENCY_\n"
+                          "\t[USACOP]\nNEW_NAME_\n+OLD_NAME_ONLY_\n+OLD_NAME_\n\t[USAGOV]\n")
+    (seeds / "country_gazetteer.csv").write_text("iso3,name,alt_names,demonyms,capital\n"
+                                                 "USA,United States,,,\n")
+    (seeds / "country_aliases.csv").write_text("alias,iso3,alias_type\nusa,USA,name\n")
+    kb.build(ref, supplement, seeds)
+    names = {r["kb_id"]: r["actor_name"]
+             for r in csv.DictReader((seeds / "kb_actors.csv").open())}
+    owner = {r["alias_key"]: names[r["kb_id"]]
+             for r in csv.DictReader((seeds / "kb_actor_aliases.csv").open())}
+    assert owner["dea"] == owner["drug enforcement agency"] == "Drug Enforcement Administration"
+    assert owner["fbi"] == owner["federal bureau of investigation"] \
+        == "Federal Bureau of Investigation"
+    # an entry left with no name of its own is dropped, not kept as an actor nobody can name
+    assert "Old Name Only" not in names.values() and owner["old name"] == "New Name"

@@ -110,20 +110,36 @@ coded as (
         coalesce(
             cues.role_start >= cues.start_char and cues.role_end <= cues.end_char, false
         ) as role_is_explicit,
-        cues.name_key in (select generic_keys.generic_key from generic_keys) as is_generic_name
+        cues.name_key in (select generic_keys.generic_key from generic_keys) as is_generic_name,
+        -- A person's name without middle initials ("James B. Comey" is "James Comey"): the
+        -- KB is asked for it after the name as written (which tells George W. from George H.
+        -- W. Bush), and a person no KB entry names is keyed by it.
+        case
+            when cues.entity_label = 'PERSON'
+                then regexp_replace(
+                    regexp_replace(cues.name_key, ' [a-z] ', ' ', 'g'), ' [a-z] ', ' ', 'g'
+                )
+            else cues.name_key
+        end as initials_free_key
     from cues
     inner join articles on cues.article_id = articles.article_id
     left join aliases on cues.country_cue_key = aliases.alias
     left join roles on cues.role = roles.role
 ),
 
--- KB actors a mention's name could be: its canonical name's key first, its own text's next
--- (two equi-joins: one join on either key would be a nested loop over the KB's aliases).
+-- KB actors a mention's name could be: its canonical name's key first, its own text's next,
+-- then the name without middle initials, last its last two words (equi-joins: one join on
+-- any of the keys would be a nested loop over the KB's aliases).
 eligible as (
     select
         mention_id,
         name_key,
         mention_key,
+        initials_free_key,
+        case
+            when entity_label = 'PERSON' and name_key like '% % %'
+                then regexp_extract(name_key, '(\S+ \S+)$', 1)
+        end as last_two_words,
         article_date
     from coded
     where
@@ -148,6 +164,27 @@ alias_hits as (
         2 as match_rank
     from eligible
     inner join kb_aliases on eligible.mention_key = kb_aliases.alias_key
+    union all
+    select
+        eligible.mention_id,
+        eligible.article_date,
+        kb_aliases.kb_id,
+        3 as match_rank
+    from eligible
+    inner join kb_aliases on eligible.initials_free_key = kb_aliases.alias_key
+    where eligible.initials_free_key <> eligible.name_key
+    union all
+    -- a KB person's two-word name after words NER took into the name ("BERLIN - Donald
+    -- Trump", "Crooked Hillary Clinton", a headline's "Black Lawmakers Rip Donald Trump")
+    select
+        eligible.mention_id,
+        eligible.article_date,
+        kb_aliases.kb_id,
+        4 as match_rank
+    from eligible
+    inner join kb_aliases on eligible.last_two_words = kb_aliases.alias_key
+    inner join kb_actors
+        on kb_aliases.kb_id = kb_actors.kb_id and kb_actors.actor_type = 'person'
 ),
 
 kb_candidates as (
@@ -193,7 +230,13 @@ kb_matched as (
 
 kinded as (
     select
-        coded.*,
+        coded.* replace (
+            case
+                when coded.entity_label = 'PERSON' and kb_matched.kb_id is null
+                    then coded.initials_free_key
+                else coded.name_key
+            end as name_key
+        ),
         kb_matched.kb_id,
         kb_matched.kb_shared_iso3,
         case
@@ -211,14 +254,16 @@ kinded as (
 
 -- A one-word person name the article does not resolve ("Sanders" or "Bernie" in a story
 -- that never says "Bernie Sanders") is the one person of that surname or first name named in
--- full in the articles of the same run (news day), before any KB alias; none or several: the
--- KB alias if one, else its own actor.
--- The run is the unit an incremental build recomputes, so the link is the same in an
--- incremental build and in a full rebuild.
+-- full in the same run (news day), before any KB alias; else the KB alias if one; else the
+-- one person of that surname named in full in the archive up to that day; else its own
+-- actor. Two people sharing a surname (Bill and Hillary Clinton) make it ambiguous: no link.
+-- A one-word ORG that is no KB actor ("Sanders" tagged ORG) links the same way.
+-- A run looks back at earlier runs only (rows built): an incremental build (days in order)
+-- and a full rebuild agree; a rerun of an old day does not relink later days.
 full_names as (
     select distinct
         run_date,
-        regexp_extract(name_key, '(\S+)$', 1) as surname,
+        {{ surname_of('name_key') }} as surname,
         regexp_extract(name_key, '^(\S+)', 1) as first_name,
         coalesce('kb:' || kb_id, 'name:' || name_key) as person_key,
         kb_id,
@@ -230,32 +275,95 @@ full_names as (
         and name_key like '% %'
 ),
 
-surname_links as (
+-- One-word names that may be a person's surname or first name.
+one_word_names as (
     select
-        kinded.mention_id,
+        mention_id,
+        run_date,
+        name_key,
+        kb_id
+    from kinded
+    where
+        mention_kind = 'named'
+        and name_key not like '% %'
+        and (entity_label = 'PERSON' or (entity_label = 'ORG' and kb_id is null))
+),
+
+day_links as (
+    select
+        one_word_names.mention_id,
         any_value(full_names.kb_id) as kb_id,
         any_value(full_names.name_key) as name_key
-    from kinded
+    from one_word_names
     inner join full_names
         on
-            kinded.run_date = full_names.run_date
-            and kinded.name_key in (full_names.surname, full_names.first_name)
-    where
-        kinded.mention_kind = 'named'
-        and kinded.entity_label = 'PERSON'
-        and kinded.name_key not like '% %'
-    group by kinded.mention_id
+            one_word_names.run_date = full_names.run_date
+            and one_word_names.name_key in (full_names.surname, full_names.first_name)
+    group by one_word_names.mention_id
     having count(distinct full_names.person_key) = 1
+),
+
+-- Each person named in full, with the first run that names them: this batch's runs and,
+-- on an incremental build, the runs already built.
+archive_full_names as (
+    select
+        surname,
+        person_key,
+        any_value(kb_id) as kb_id,
+        any_value(name_key) as name_key,
+        min(run_date) as first_run_date
+    from (
+        select
+            surname,
+            person_key,
+            kb_id,
+            name_key,
+            run_date
+        from full_names
+        {% if incremental_run() %}
+            union all
+            select
+                {{ surname_of('built.name_key') }} as surname,
+                coalesce('kb:' || built.kb_id, 'name:' || built.name_key) as person_key,
+                built.kb_id,
+                built.name_key,
+                articles.run_date
+            from {{ this }} as built
+            inner join articles on built.article_id = articles.article_id
+            where
+                built.mention_kind = 'named'
+                and built.entity_label = 'PERSON'
+                and built.name_key like '% %'
+        {% endif %}
+    ) as named_in_full
+    group by surname, person_key
+),
+
+archive_links as (
+    select
+        one_word_names.mention_id,
+        any_value(archive_full_names.kb_id) as kb_id,
+        any_value(archive_full_names.name_key) as name_key
+    from one_word_names
+    inner join archive_full_names
+        on
+            one_word_names.name_key = archive_full_names.surname
+            and one_word_names.run_date >= archive_full_names.first_run_date
+    where one_word_names.kb_id is null
+    group by one_word_names.mention_id
+    having count(distinct archive_full_names.person_key) = 1
 ),
 
 linked as (
     select
         kinded.* replace (
-            coalesce(surname_links.kb_id, kinded.kb_id) as kb_id,
-            coalesce(surname_links.name_key, kinded.name_key) as name_key
-        )
+            coalesce(day_links.kb_id, archive_links.kb_id, kinded.kb_id) as kb_id,
+            coalesce(day_links.name_key, archive_links.name_key, kinded.name_key) as name_key
+        ),
+        coalesce(day_links.name_key, archive_links.name_key) is not null as is_person_link
     from kinded
-    left join surname_links on kinded.mention_id = surname_links.mention_id
+    left join day_links on kinded.mention_id = day_links.mention_id
+    left join archive_links on kinded.mention_id = archive_links.mention_id
 ),
 
 -- The KB role of the article's day (the most specific: dated before open, with a country
@@ -355,7 +463,7 @@ coded_of_day as (
             when kb_valid_on_date and kb_sector is not null then kb_sector
             when role_sector is not null then role_sector
             when kb_sector is not null then kb_sector
-            when entity_label = 'PERSON' then 'GOV'
+            when entity_label = 'PERSON' or is_person_link then 'GOV'
             -- a named place acted on or where things happen ("a village in Western Cambodia")
             when
                 entity_label in ('GPE', 'LOC', 'FAC')
@@ -382,7 +490,8 @@ named as (
             when coded_of_day.mention_kind = 'agent' then 'agent'
             when coded_of_day.mention_kind = 'thing' then 'thing'
             when kb_actors.actor_type is not null then kb_actors.actor_type
-            when coded_of_day.entity_label = 'PERSON' then 'person'
+            when coded_of_day.entity_label = 'PERSON' or coded_of_day.is_person_link
+                then 'person'
             when coded_of_day.entity_label in ('ORG', 'NOMINAL') then 'organisation'
             else 'location'
         end as actor_type,
