@@ -53,7 +53,7 @@ PLACE_PREPS = frozenset({"in", "inside", "near"})
 # Verbs whose "that" clause names who is asked to act ("demanded that X ...").
 DEMAND_VERBS = frozenset({"demand", "urge", "ask", "insist", "call", "press", "push", "request",
                           "appeal", "require", "order", "propose", "suggest"})
-# "acomp": "France is ready to contribute": the adjective passes on the copula's subject.
+# "acomp": "Spain is ready to send doctors": the adjective passes on the copula's subject.
 INHERIT_DEPS = frozenset({"xcomp", "conj", "advcl", "pcomp", "acomp"})
 NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor"})
 THIRD_PERSON = frozenset({"he", "she", "him", "her"})
@@ -65,9 +65,9 @@ INTENT_VERBS = frozenset({"plan", "threaten", "vow", "intend", "want", "promise"
                           "seek", "prepare", "aim", "hope", "offer", "propose", "swear",
                           # adjectives: "is ready / willing to contribute"
                           "ready", "willing", "prepared", "determined", "eager"})
-# Adjectives that deny the intent of their infinitive ("unwilling to provide new credits").
+# Adjectives that deny the intent of their infinitive ("unwilling to lend more money").
 UNWILLING = frozenset({"unwilling", "reluctant", "unable", "loath", "hesitant", "unlikely"})
-# Verbs whose reported intent is a threat ("warned that police will no longer tolerate ...").
+# Verbs whose reported intent is a threat ("warned that it will expel ...").
 WARNING_VERBS = frozenset({"warn", "threaten"})
 LIGHT_VERBS = frozenset({"hold", "launch", "make", "take", "give", "stage", "mount", "carry",
                          "conduct", "begin", "start", "continue", "resume", "renew", "have",
@@ -75,13 +75,13 @@ LIGHT_VERBS = frozenset({"hold", "launch", "make", "take", "give", "stage", "mou
                          "open", "step", "wage", "unleash", "initiate", "put", "voice"})
 MANDATIVE_AUX = frozenset({"must", "should"})
 REPORTED_PRONOUNS = frozenset({"it", "they", "he", "she"})
-# Heads that measure or count what follows "of": "a series of bombs", "part of a stronghold",
-# "ten days of war games", "thousands of Nigerians": the event noun is the "of" object.
+# Heads that measure or count what follows "of": "a wave of attacks", "part of a town",
+# "two weeks of exercises", "hundreds of students": the event noun is the "of" object.
 QUANTITY_NOUNS = frozenset({"series", "number", "part", "dozen", "dozens", "hundred", "hundreds",
                             "thousand", "thousands", "wave", "string", "round", "day", "week",
                             "month", "kg", "kilogram", "ton", "tonne", "group", "couple",
                             "batch", "amount", "spate"})
-# Non-actor subjects that do harm themselves ("a roadside bombing killed ..."): the event has
+# Non-actor subjects that do harm themselves ("a car bombing killed ..."): the event has
 # no source, its key is the noun's own first ("~bombing").
 HARM_NOUNS = frozenset({"bomb", "bombing", "explosion", "blast", "attack", "mine", "landmine",
                         "missile", "rocket", "shell", "shelling", "grenade", "airstrike", "raid",
@@ -239,7 +239,7 @@ def _negated(tok: Token) -> bool:
     if tok.dep_ == "xcomp" and tok.head.lower_ in UNWILLING:
         return True
     return any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in NEGATIONS)
-               # "will no longer tolerate"
+               # "will no longer support"
                or (c.dep_ == "advmod" and c.lower_ == "longer"
                    and any(g.lower_ == "no" for g in c.children))
                for c in tok.children)
@@ -264,7 +264,7 @@ def _subjects(tok: Token, m: _Mentions, depth: int = 0) -> tuple[list[Participan
                 if pobj.dep_ == "pobj":
                     return m.of_phrase(pobj), "agent"
     passive = any(child.dep_ == "nsubjpass" for child in tok.children) or (
-        # "warships launched war games, *expected* to be joined by ...": a bare past
+        # "warships began exercises, *expected* to be joined by ...": a bare past
         # participle clause is passive; its subject is not the main clause's.
         tok.dep_ == "advcl" and tok.tag_ == "VBN"
         and not any(c.dep_ in ("aux", "auxpass") for c in tok.children))
@@ -286,15 +286,15 @@ def _is_mandative(clause: Token) -> bool:
 def _noun_targets(noun: Token, m: _Mentions, depth: int = 0) -> list[tuple[Participant, str]]:
     """Actors an event noun object points to: "held a meeting *with Obama*", "threatened
     action *against Russia*", "rejected an offer *from Afghanistan*"; the author of the
-    thing acted on ("rejected calls *by Belarus*", "prevented a march staged *by students*",
-    "a probe into crimes committed *by X*"); and through "of" ("a suspension of air links
-    *with Serbia*")."""
+    thing acted on ("rejected calls *by Togo*", "prevented a march staged *by farmers*",
+    "an inquiry into abuses committed *by X*"); and through "of" ("a suspension of flights
+    *with Peru*")."""
     out = []
     for c in noun.children:
         if c.dep_ == "prep" and c.lower_ in TARGET_PREPS | {"by"}:
             out += [(p, f"noun:{c.lower_}") for o in c.children if o.dep_ == "pobj"
                     for p in m.of_phrase(o)]
-        elif c.dep_ == "acl" and c.tag_ == "VBN":  # "a demonstration staged by students"
+        elif c.dep_ == "acl" and c.tag_ == "VBN":  # "a march staged by farmers"
             out += [(p, "noun:acl>by") for a in c.children if a.dep_ == "agent"
                     for o in a.children if o.dep_ == "pobj" for p in m.of_phrase(o)]
         elif depth < 1 and c.dep_ == "prep" and c.lower_ in ("of", "into"):
@@ -305,7 +305,7 @@ def _noun_targets(noun: Token, m: _Mentions, depth: int = 0) -> list[tuple[Parti
 
 
 def _noun_places(noun: Token, m: _Mentions) -> list[tuple[Participant, str]]:
-    """"a peace force *in Liberia*": a place the object noun lies in."""
+    """"a camp *in Chad*": a place the object noun lies in."""
     return [(p, f"place:{c.lower_}") for c in noun.children
             if c.dep_ == "prep" and c.lower_ in PLACE_PREPS
             for o in c.children if o.dep_ == "pobj" for p in m.of_phrase(o)]
@@ -336,7 +336,7 @@ def _targets(tok: Token, m: _Mentions, with_xcomp: bool = True) -> list[tuple[Pa
                         out += _noun_targets(pobj, m)
                         places += _noun_places(pobj, m)
         elif dep == "prt" or (dep == "prep" and _is_particle(child)):
-            # "pulled out *of* the pact with X", "kidnapped up *to* 16 advisers"
+            # "pulled out *of* the pact with X", "kidnapped up *to* ten engineers"
             for pobj in (o for c in child.children if c.dep_ == "prep"
                          for o in c.children if o.dep_ == "pobj"):
                 found = m.of_phrase(pobj)
@@ -344,7 +344,7 @@ def _targets(tok: Token, m: _Mentions, with_xcomp: bool = True) -> list[tuple[Pa
                 if not found and pobj.pos_ == "NOUN":
                     out += _noun_targets(pobj, m)
         elif dep == "prep" and child.lower_ == "as":
-            # "denounced as an ugly crime *Serbia's* suppression of ...": the object put after
+            # "denounced as an outrage *Chile's* seizure of ...": the object put after
             # its "as" phrase hangs on that phrase (an apposition or a second object).
             objs = [o for o in child.children if o.dep_ == "pobj"]
             out += [(p, "as:object") for o in objs[1:] + [a for o in objs[:1]
@@ -360,7 +360,7 @@ def _targets(tok: Token, m: _Mentions, with_xcomp: bool = True) -> list[tuple[Pa
         elif dep == "xcomp" and with_xcomp:
             out += [(p, f"xcomp:{how}") for p, how in _targets(child, m, with_xcomp=False)]
         if dep in ("ccomp", "xcomp") and _is_infinitive(child):
-            # "allowed Ouattara to take part", "pressed Iran to stop": whom the verb acts on
+            # "allowed Swedish inspectors to visit", "pressed Iran to stop": whom the verb acts on
             # is the infinitive's subject.
             out += [(p, f"{dep}:nsubj") for c in child.children if c.dep_ == "nsubj"
                     for p in m.of_phrase(c)]
@@ -521,7 +521,7 @@ def _passive_without_agent(pred: Token, m: _Mentions, cues: Sequence[ActorCue],
 
 def _harm_without_actor(pred: Token, m: _Mentions, cues: Sequence[ActorCue],
                         out: list[EventSpan], sentence_of) -> None:
-    """"A roadside *bombing* killed a soldier": violence whose doer is not named; the targets
+    """"A car *bombing* killed two soldiers": violence whose doer is not named; the targets
     are the verb's, the source stays empty, the noun's own key comes first ("~bombing")."""
     for child in pred.children:
         noun = _counted(child) if child.dep_ == "nsubj" else None

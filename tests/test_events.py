@@ -225,8 +225,8 @@ def test_ready_to_is_an_intent_of_the_copula_subject(nlp) -> None:
 
 
 def test_unwilling_to_is_a_negated_act(nlp) -> None:
-    e = _find(nlp, "Japanese banks are unwilling to provide new credits to Nigeria.", "provide")
-    assert (e.source.text, e.target.text) == ("Japanese banks", "Nigeria") and e.negated
+    e = _find(nlp, "Swiss banks are unwilling to lend more money to Ghana.", "lend")
+    assert (e.source.text, e.target.text) == ("Swiss banks", "Ghana") and e.negated
 
 
 def test_no_longer_is_a_negation(nlp) -> None:

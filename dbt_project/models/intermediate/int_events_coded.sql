@@ -3,10 +3,10 @@
 -- * the first of the span's pattern keys (most specific first: "sign agreement", "agree (to
 --   ceasefire", "~talk", "agree") found in event_patterns gives the CAMEO code, event_codes
 --   its PLOVER type / mode, quad class and intensity;
--- * a threat ("will withdraw ... unless", "warned that police will no longer tolerate ...")
+-- * a threat ("will withdraw ... unless", "warned that it will expel ...")
 --   is THREATEN (quad 3), negated or not;
 -- * FIGHT against a civilian target (sector CVL, REF, ...) is ASSAULT, unless a weapon or
---   vehicle of an armed force is the source ("Russian aircraft killed 46 civilians": PLOVER
+--   vehicle of an armed force is the source ("an army's jets killed villagers": PLOVER
 --   FIGHT is conventional force, ASSAULT unconventional violence);
 -- * intent ("would sanction", "would meet"): a cooperative action is AGREE (PLOVER:
 --   express intent to cooperate), a material conflict action THREATEN, CAMEO code kept;
@@ -17,7 +17,7 @@
 --   for the types one actor carries out alone ("rebels surrendered":
 --   event_codes.needs_target false); never the same actor; a place
 --   ("in Tokyo") only in another country than the source's (a place at home leaves an
---   event that needs no target without one: "lifted the curfew in Darfur").
+--   event that needs no target without one: "lifted the curfew in its capital").
 -- Score: |intensity| / 10, negative for conflict (quad class 3, 4 after the rules above);
 -- a negated conflict event scores 0.
 {% set civilian_sectors %}
@@ -173,7 +173,7 @@ coded as (
         src.agent_id as source_agent_id,
         src.iso3 as source_iso3,
         src.sector as source_sector,
-        -- A place at home is no target ("lifted the curfew in Darfur": the event stays,
+        -- A place at home is no target ("lifted the curfew in its capital": the event stays,
         -- without one, when its type needs none; see the where clause).
         (
             spans.parse_link like '%place:%'
