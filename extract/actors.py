@@ -224,6 +224,7 @@ class DocInfo:
         self._ends_role: dict[int, bool] = {}
         self._sent_starts: list[int] | None = None
         self._in_place_name: set[int] | None = None
+        self._line_breaks: list[int] | None = None
 
     @property
     def ents(self) -> tuple[Span, ...]:
@@ -293,7 +294,16 @@ class DocInfo:
                 for i in range(e.start + 1, e.end)
                 if words[i - 1][:1].isupper() and words[i - 1].isalpha()
                 and words[i - 1].lower() not in REGION_WORDS}
+            # NER often misses the state or the team ("New Jersey's", "New Jersey Generals")
+            self._in_place_name.update(i for i in range(1, len(words)) if words[i - 1] == "New")
         return self._in_place_name
+
+    @property
+    def line_breaks(self) -> list[int]:
+        """Indices just after each whitespace token holding a line break, in order."""
+        if self._line_breaks is None:
+            self._line_breaks = [i + 1 for i, w in enumerate(self.words) if "\n" in w]
+        return self._line_breaks
 
     def sentence_bounds(self, i: int) -> tuple[int, int]:
         """(start, end) token indices of the sentence holding token ``i`` (``doc[i].sent``)."""
@@ -478,7 +488,8 @@ def _entity_drafts(doc: Doc, skip: set[int]) -> tuple[list[Draft], list[Span]]:
     info = doc_info(doc)
     ents = info.ents
     surnames = {info.words[e.end - 1] for e in ents if e.label_ == "PERSON" and len(e) > 1}
-    person_ends = sorted(e.end for e in ents if e.label_ == "PERSON")
+    # A phrase starts after an earlier person's name or a line break, whichever is last.
+    barriers = sorted({e.end for e in ents if e.label_ == "PERSON"} | set(info.line_breaks))
     for ent in ents:
         if ent.label_ not in ACTOR_LABELS:
             continue
@@ -496,10 +507,12 @@ def _entity_drafts(doc: Doc, skip: set[int]) -> tuple[list[Draft], list[Span]]:
         left = min(ent.start, ent.root.left_edge.i)
         # A bad parse can hang one name on another ("front-runner Donald Trump and candidate
         # Bernie Sanders"): the phrase stops at an earlier person's name, which is its own
-        # mention (else it would be dropped as nested in this one).
-        k = bisect_right(person_ends, ent.start) - 1
-        if k >= 0 and person_ends[k] > left:
-            left = person_ends[k]
+        # mention (else it would be dropped as nested in this one); a sentence the parser ran
+        # over a paragraph break ("... and Georgia.\n\nCASPER, Wyo. - Sen. Ted Cruz") stops
+        # at the break.
+        k = bisect_right(barriers, ent.start) - 1
+        if k >= 0 and barriers[k] > left:
+            left = barriers[k]
         _fill_from_context(doc, d, left, skip)
         d.start = _trim_left(doc, left, ent.start) if left < ent.start else ent.start
         drafts.append(d)
@@ -725,7 +738,15 @@ def _sentence_country(doc: Doc, d: Draft, countries: list[Span],
                       taken: set[int]) -> tuple[int, Hit] | None:
     """Nearest country word of the sentence, ranked: stand-alone before, stand-alone after,
     cue of another mention before / after, locative ("in/to/against X") before / after."""
-    sent_start, sent_end = doc_info(doc).sentence_bounds(d.head)  # doc[d.head].sent
+    info = doc_info(doc)
+    sent_start, sent_end = info.sentence_bounds(d.head)  # doc[d.head].sent
+    # a sentence the parser ran over a line break ends there
+    breaks = info.line_breaks
+    k = bisect_right(breaks, d.head)
+    if k:
+        sent_start = max(sent_start, breaks[k - 1])
+    if k < len(breaks):
+        sent_end = min(sent_end, breaks[k])
     ranked = []
     for w in countries:
         if not (sent_start <= w.start < sent_end) or (d.start <= w.start < d.end):

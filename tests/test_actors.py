@@ -226,6 +226,24 @@ def test_country_word_inside_a_longer_place_name_is_no_cue(nlp) -> None:
     assert c.country_cue == "Lebanon"
 
 
+def test_new_before_a_country_word_names_another_place(nlp) -> None:
+    # NER tags no place here ("New Jersey's" inside an ORG): "New" alone tells it
+    c = _cue(actor_cues(nlp("He was the owner of the New Jersey Generals.")), "Generals")
+    assert c.country_cue is None
+    c = _cue(actor_cues(nlp("Putin flew to New Zealand on Monday.")), "Putin")
+    assert c.country_cue == "New Zealand"
+
+
+def test_a_name_phrase_stops_at_a_line_break(nlp) -> None:
+    # the parser runs the sentence over the paragraph break; the name does not
+    cues = actor_cues(nlp("Cruz wins most Wyo. delegates in convention rout.\n\nTrump is "
+                          "outworked in states including Virginia and Georgia.\n\nCASPER, Wyo. "
+                          "- Sen. Ted Cruz (R-Tex.) continued his romp through the state "
+                          "conventions Saturday."))
+    cruz = _cue(cues, "Ted Cruz")
+    assert "Georgia" not in cruz.text and cruz.country_cue != "Georgia"
+
+
 def test_descriptors_before_a_name_are_no_part_of_it(nlp) -> None:
     cues = actor_cues(nlp("Billionaire Donald Trump said he would win the nomination."))
     assert _cue(cues, "Trump").canonical == "Donald Trump"
