@@ -31,6 +31,8 @@ from spacy.tokens import Token
 from extract.quote_marks import DocContext
 from extract.speakers import Attribution, mention_tokens, valid_subject
 from extract.speech_cues import (
+    AS_LEMMAS,
+    ATTITUDE_ADJECTIVES,
     CLAUSE_LEMMAS,
     CUE_LEMMAS,
     CUE_PHRASES,
@@ -97,6 +99,8 @@ _CUE_WORDS = (
     | {verb for verb, _ in PREP_CUES}
     | {verb for verb, _ in CUE_PHRASES}
     | SEEM_LEMMAS
+    | AS_LEMMAS
+    | ATTITUDE_ADJECTIVES
 )
 _NOUNS = NOUN_CUES | {noun for noun, _ in NOUN_PREP_CUES}
 _HASHES: dict[int, frozenset[int]] = {}
@@ -117,7 +121,29 @@ def _from_token(ctx: DocContext, tok: Token) -> Reported | None:
         return _from_verb(ctx, tok)
     if tok.pos_ == "NOUN" and tok.lemma_.lower() in _NOUNS:
         return _from_noun(ctx, tok)
+    if tok.pos_ == "ADJ" and tok.dep_ == "acomp" and tok.lemma_.lower() in ATTITUDE_ADJECTIVES:
+        return _from_adjective(ctx, tok)
     return None
+
+
+def _from_adjective(ctx: DocContext, adj: Token) -> Reported | None:
+    """`X is critical of the plan`, `X was eager to talk`, `X is confident that ...`: the
+    complement of a stance adjective is the content, the copula's subject the speaker."""
+    comp = [
+        c for c in adj.children
+        if c.dep_ in {"xcomp", "ccomp"} or (
+            c.dep_ == "prep" and any(g.dep_ in {"pobj", "pcomp"} for g in c.children)
+        )
+    ]
+    if not comp:
+        return None
+    content = _subtree(ctx, comp[0])
+    if comp[0].dep_ == "prep":
+        content = [t for t in content if t.i != comp[0].i]
+    speaker = _verb_speaker(ctx, adj.head)
+    if speaker is None:
+        return None
+    return _make(ctx, adj, content, speaker)
 
 
 # --------------------------------------------------------------------------- verbs
@@ -133,10 +159,28 @@ def _from_verb(ctx: DocContext, verb: Token) -> Reported | None:
     content = _verb_content(ctx, verb, lemma, children)
     if content is None:
         return None
+    if _participle(verb):
+        # `a law known as ...`, `the plan announced by X`: the agent or no speaker, never
+        # the noun the participle describes
+        speaker = _agent(verb)
+        return _make(ctx, verb, content, speaker, speakerless=True)
     speaker = _verb_speaker(ctx, verb)
     if speaker is None and not _speakerless(verb):
         return None
     return _make(ctx, verb, content, speaker)
+
+
+def _participle(verb: Token) -> bool:
+    return verb.dep_ == "acl" and verb.tag_ == "VBN"
+
+
+def _agent(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ == "agent":
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    return None
 
 
 def _verb_content(
@@ -204,8 +248,17 @@ def _verb_content(
                 if c.dep_ in {"xcomp", "oprd"} or (c.dep_ == "prep" and c.lower_ == "as"):
                     content += _subtree(ctx, c)
             return content
-    if lemma in OBJECT_LEMMAS and verb.dep_ != "xcomp":
-        # (an infinitive's object is what someone would or might do: `likely to support X`)
+    if lemma in AS_LEMMAS:
+        # `X sees the deal as a trap`, `a law known as the Border Act`
+        as_ = [c for c in children if c.dep_ == "prep" and c.lower_ == "as" and c.i > verb.i]
+        obj = [c for c in children if c.dep_ == "dobj"]
+        if as_ and obj:
+            return _subtree(ctx, obj[0]) + _subtree(ctx, as_[0])
+        if obj and any(g.dep_ == "prep" and g.lower_ == "as" for g in obj[0].children):
+            return _subtree(ctx, obj[0])  # the parser hangs `as` on the object
+        if as_ and _participle(verb):
+            return [t for c in as_[0].children if c.dep_ == "pobj" for t in _subtree(ctx, c)]
+    if lemma in OBJECT_LEMMAS:
         oprd = [c for c in children if c.dep_ == "oprd"]
         obj = [c for c in children if c.dep_ in _OBJECT_DEPS and (
             oprd or _content_object(c, children))]  # `called him a liar`: the naming counts
@@ -263,19 +316,29 @@ _CLIMB_DEPS = frozenset({"conj", "advcl", "xcomp", "acl", "relcl", "pcomp"})
 def _verb_speaker(ctx: DocContext, verb: Token) -> Token | None:
     """The subject of the cue, climbing through participles and coordination
     (`..., saying`, `stood up and said`); the agent of a passive (`was reported by X`)."""
-    for c in verb.children:
-        if c.dep_ == "agent":
-            objs = [g for g in c.children if g.dep_ == "pobj"]
-            if objs:
-                return objs[0]
+    agent = _agent(verb)
+    if agent is not None:
+        return agent
     cur = verb
+    para = ctx.para_of[verb.i]
     for _ in range(4):
-        subjs = [c for c in cur.children if c.dep_ in SUBJ_DEPS and not ctx.in_quote(c)]
+        # a subject in another paragraph is a misparse across the line break
+        subjs = [
+            c for c in cur.children
+            if c.dep_ in SUBJ_DEPS and not ctx.in_quote(c) and ctx.para_of[c.i] == para
+        ]
         if subjs:
             subj = subjs[0]
             if subj.dep_ == "nsubjpass":
                 return None  # `it was reported that`, `the plan was announced`
             return valid_subject(ctx, cur, subj, verb)
+        if (
+            cur.dep_ == "ccomp" and cur.i != verb.i and verb.dep_ == "conj"
+            and cur.head.lemma_ == verb.lemma_
+        ):
+            # `X said A -- ... -- but said B`, B's `said` hung on A's clause: X's
+            cur = cur.head
+            continue
         if cur.dep_ not in _CLIMB_DEPS or cur.head.i == cur.i:
             break
         if cur.dep_ == "pcomp":

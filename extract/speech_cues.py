@@ -130,7 +130,9 @@ OBJECT_LEMMAS = frozenset(
     champion back question rebut refute contradict tout discuss mention express
     call ask say tell show want expect note argue view regard
     predict estimate recommend suggest assail liken reference envision voice portray echo
-    deem credit outline document chant label retweet list""".split()
+    deem credit outline document chant label retweet list stress recall promise mock
+    emphasize emphasise quote issue report publish tweet prefer highlight remind fear
+    declare explain post congratulate claim""".split()
 )
 # Passive verbs that report without an agent: "the deal was announced", "a leak was
 # reported"; other passives count only with an agent or an infinitive ("is said to").
@@ -177,3 +179,18 @@ NOUN_CUES = frozenset(
 # Verbs of appearance: PolNeAR marks `X seems to Y`, `X appears weak` as an attribution
 # without a source (the writer's impression); the content is the subject and what it seems.
 SEEM_LEMMAS = frozenset({"seem", "appear"})
+# Adjectives of stance after a copula: `X is critical of the plan`, `X was eager to talk`,
+# `X is confident that ...`; the subject is the speaker, the complement the content.
+ATTITUDE_ADJECTIVES = frozenset(
+    """critical eager skeptical sceptical hopeful reluctant optimistic pessimistic determined
+    supportive frustrated angry enamored enamoured inclined upbeat wary adamant convinced
+    leery keen unhappy confident worried concerned proud outspoken passionate impressed
+    dismissive opposed disappointed furious insistent vocal unapologetic grateful thankful
+    satisfied upset pleased certain unsure uncertain ambivalent aware""".split()
+)
+# Verbs that cast their object as something: `X sees the deal as a trap`, `a law known as
+# the Border Act`; the object with its `as` phrase is the content.
+AS_LEMMAS = frozenset(
+    """see view regard consider describe portray paint cast characterize characterise depict
+    brand label dismiss know call bill tout hail refer""".split()
+)

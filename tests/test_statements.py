@@ -176,3 +176,41 @@ def test_thought_inside_a_reported_clause_is_not_a_second_statement(nlp: Languag
     assert [(s.cue, s.quote_text) for s in stmts] == [
         ("said", "her brother wants to sell the farm")
     ]
+
+
+def test_object_cast_as_something(nlp: Language) -> None:
+    st = by_cue(nlp, "Many farmers see the new dam as a threat to their wells.", "see")
+    check(st, "the new dam as a threat to their wells", "Many farmers")
+
+
+def test_participle_known_as_has_no_speaker(nlp: Language) -> None:
+    st = by_cue(nlp, "The measure, known as the Clean Harbour Act, passed easily.", "known")
+    check(st, "the Clean Harbour Act", None)
+
+
+def test_object_of_a_speech_verb(nlp: Language) -> None:
+    st = by_cue(nlp, "Mayor Alvarez highlighted the cost of the new stadium.", "highlighted")
+    check(st, "the cost of the new stadium", "Mayor Alvarez")
+
+
+def test_stance_adjective_with_a_prepositional_complement(nlp: Language) -> None:
+    st = by_cue(nlp, "The union leader is critical of the pension reform.", "critical")
+    check(st, "the pension reform", "The union leader")
+
+
+def test_stance_adjective_with_a_that_clause(nlp: Language) -> None:
+    st = by_cue(nlp, "Local bakers are confident that prices will fall.", "confident")
+    check(st, "that prices will fall", "Local bakers")
+
+
+def test_second_said_hung_on_the_first_clause_keeps_the_speaker(nlp: Language) -> None:
+    text = (
+        "Grant said the mill had begun hiring again - there are forty new jobs in the town - "
+        "but said the future was still uncertain."
+    )
+    stmts = [s for s in find_statements(nlp(text)) if s.cue == "said"]
+    assert [(s.speaker_text, s.quote_text) for s in stmts] == [
+        ("Grant", "the mill had begun hiring again"),
+        ("Grant", "the future was still uncertain"),
+    ]
+
