@@ -85,7 +85,7 @@ def _merge(
         inside = [
             k for k in overlapping
             if rep.content_start <= quotes[k].content_start
-            and quotes[k].content_end <= rep.content_end
+            and _ends_within(ctx, quotes[k].content_end, rep.content_end)
             and quotes[k].kind == "partial"
             and k not in absorbed
         ]
@@ -111,6 +111,14 @@ def _merge(
         out.append(st)
     out += [q for k, q in enumerate(quotes) if k not in absorbed]
     return sorted(out, key=lambda s: (s.content_start, s.content_end))
+
+
+def _ends_within(ctx: DocContext, quote_end: int, clause_end: int) -> bool:
+    """The quote ends inside the clause, or past it by punctuation only (`his boss was
+    "kind and generous."`: the clause stops before the period the quote holds)."""
+    return quote_end <= clause_end or not ctx.text[clause_end:quote_end].strip(
+        ".,;:!?\"'”’ "
+    )
 
 
 def _nested_attitude(rep: Reported, contents: list[tuple[int, int]]) -> bool:

@@ -37,6 +37,7 @@ from extract.speech_cues import (
     CUE_LEMMAS,
     CUE_PHRASES,
     INTENT_LEMMAS,
+    LIGHT_VERBS,
     NOUN_CUES,
     NOUN_PREP_CUES,
     OBJECT_LEMMAS,
@@ -499,8 +500,13 @@ def _noun_with_object(ctx: DocContext, noun: Token) -> Reported | None:
     """`her criticism of the plan`, `the call by X for talks`: a reporting noun with a
     possessor (or `by` phrase) as speaker and its prepositional object as content."""
     lemma = noun.lemma_.lower()
+    light = noun.dep_ == "dobj" and noun.head.lemma_.lower() in LIGHT_VERBS
+    # `raised questions about X`: the parser may hang the preposition on the light verb
+    around = list(noun.children) + (
+        [c for c in noun.head.children if c.i > noun.i] if light else []
+    )
     prep = next(
-        (c for c in noun.children if c.dep_ == "prep" and (lemma, c.lower_) in NOUN_PREP_CUES),
+        (c for c in around if c.dep_ == "prep" and (lemma, c.lower_) in NOUN_PREP_CUES),
         None,
     )
     if prep is None:
@@ -510,6 +516,8 @@ def _noun_with_object(ctx: DocContext, noun: Token) -> Reported | None:
     if speaker is None:
         by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
         speaker = next((g for g in by.children if g.dep_ == "pobj"), None) if by else None
+    if speaker is None and light:
+        speaker = _verb_speaker(ctx, noun.head)  # `X raised questions about ...`: X's
     if not objs or speaker is None or speaker.pos_ not in {"PROPN", "NOUN", "PRON"}:
         return None
     return _make(ctx, noun, _subtree(ctx, objs[0]), speaker, noun_cue=True)
@@ -539,8 +547,8 @@ def _subtree(ctx: DocContext, tok: Token) -> list[Token]:
                 c.dep_ in _CONTINUATION_DEPS
                 and c.tag_ in _VERB_TAGS
                 and c.lemma_.lower() in _STATEMENT_LEMMAS
-            ):
-                continue
+            ) or c.lower_ == "according":
+                continue  # `..., according to X` is an attribution of its own
             stack.append(c)
     return out
 

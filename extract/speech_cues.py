@@ -165,7 +165,18 @@ NOUN_PREP_CUES = {
     ("endorsement", "of"), ("question", "about"), ("warning", "about"), ("warning", "of"),
     ("promise", "of"), ("pledge", "of"), ("claim", "of"), ("denial", "of"),
     ("defense", "of"), ("defence", "of"), ("condemnation", "of"), ("rejection", "of"),
+    ("question", "about"), ("fear", "of"), ("fears", "of"), ("opinion", "on"),
+    ("charge", "over"), ("complaint", "about"), ("warning", "against"), ("praise", "of"),
+    ("attack", "against"), ("support", "for"), ("criticism", "over"), ("view", "on"),
+    ("views", "on"), ("case", "for"), ("case", "against"), ("reference", "to"),
+    ("comment", "on"), ("comments", "on"), ("remark", "about"), ("remarks", "about"),
 }
+# Verbs that turn a reporting noun into a statement of their subject: `X raised questions
+# about Y`, `X has praise for Y`, `X made the case for Y`.
+LIGHT_VERBS = frozenset(
+    "raise have express voice offer make issue level launch trade deliver give lodge file "
+    "share".split()
+)
 # Nouns that report what someone said or thinks when a `that` clause follows:
 # "the ministry's statement that ...", "the claim by X that ...".
 NOUN_CUES = frozenset(

@@ -214,3 +214,16 @@ def test_second_said_hung_on_the_first_clause_keeps_the_speaker(nlp: Language) -
         ("Grant", "the future was still uncertain"),
     ]
 
+
+
+def test_reporting_noun_after_a_light_verb(nlp: Language) -> None:
+    text = "The senator raised questions about the cost of the new bridge."
+    check(by_cue(nlp, text, "questions"), "the cost of the new bridge", "The senator")
+
+
+def test_quoted_fragment_ending_in_the_clause_period_is_one_mixed_statement(
+    nlp: Language,
+) -> None:
+    stmts = find_statements(nlp('Her spokesman said her boss was "always fair and generous."'))
+    assert len(stmts) == 1
+    check(stmts[0], 'her boss was "always fair and generous', "Her spokesman", "mixed")
