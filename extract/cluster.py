@@ -498,19 +498,66 @@ def wait_worker_ready(cfg: ClusterConfig, name: str, timeout: float = 240.0) -> 
           timeout, {name: proc})
 
 
+def _stat(pid: int | str) -> tuple[int, int] | None:
+    """(parent pid, start time) of a process, None if gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return int(fields[1]), int(fields[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _tree(pid: int) -> list[tuple[int, int]]:
+    """``pid`` and every process below it, with their start times. Airflow 3 runs each task
+    in a process group of its own (so its supervisor can signal the task's children), which a
+    signal to the worker's group does not reach: read the tree first, while the parent links
+    still hold."""
+    children: dict[int, list[tuple[int, int]]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (stat := _stat(entry)) is not None:
+            children.setdefault(stat[0], []).append((int(entry), stat[1]))
+    root = _stat(pid)
+    out: list[tuple[int, int]] = []
+    todo = [(pid, root[1])] if root else []
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        todo += children.get(current[0], [])
+    return out
+
+
+def _kill_tree(tree: list[tuple[int, int]]) -> None:
+    """SIGKILL each process of ``tree`` still running (same pid and start time: never a
+    process that reused a pid since)."""
+    for pid, started in tree:
+        stat = _stat(pid)
+        if stat is None or stat[1] != started:
+            continue
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
 def stop(settings: Settings, cfg: ClusterConfig, name: str, sig: int = signal.SIGTERM,
          timeout: float = 30.0) -> None:
-    """Signal one component's process group (SIGKILL: as if its machine died) and wait."""
+    """Signal one component's process group (SIGKILL: as if its machine died, its running
+    task processes too) and wait."""
     pid = cfg.processes[name]["pid"]
+    tree = _tree(pid)
     try:
         os.killpg(pid, sig)
     except ProcessLookupError:
         return
+    if sig == signal.SIGKILL:
+        _kill_tree(tree)
     deadline = time.monotonic() + timeout
     while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.2)
     if _alive(pid):
         os.killpg(pid, signal.SIGKILL)
+        _kill_tree(tree)
 
 
 def down(settings: Settings, *, timeout: float = 30.0) -> list[str]:
@@ -521,6 +568,7 @@ def down(settings: Settings, *, timeout: float = 30.0) -> list[str]:
     stopped = []
     # Workers first, so no task starts while the scheduler goes away.
     order = [*cfg.workers, "api-server", "dag-processor", "scheduler"]
+    trees = {name: _tree(p["pid"]) for name, p in cfg.processes.items() if _alive(p["pid"])}
     for name in order:
         proc = cfg.processes.get(name)
         if proc and _alive(proc["pid"]):
@@ -540,6 +588,7 @@ def down(settings: Settings, *, timeout: float = 30.0) -> list[str]:
             os.killpg(proc["pid"], signal.SIGKILL)  # stragglers of the group
         except (ProcessLookupError, PermissionError):
             pass
+        _kill_tree(trees.get(name, []))  # and task processes in groups of their own
     cfg.processes = {}
     _save(settings, cfg)
     return stopped

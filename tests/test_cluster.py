@@ -195,11 +195,17 @@ def test_cluster_backfill_spreads_extraction_and_survives_a_killed_worker(
     )
     try:
         deadline = time.monotonic() + RUN_TIMEOUT_S
-        while not flag.exists():
+        while not (flag.exists() and flag.read_text().strip()):  # the task's pid
             assert backfill.poll() is None, "the backfill ended before w2 took an extract task"
             assert time.monotonic() < deadline, "w2 never started an extract task"
             time.sleep(0.2)
         cluster.stop(settings, cfg, "w2", signal.SIGKILL)
+        # The task process (a process group of its own under Airflow 3) died with w2 too.
+        task_pid = int(flag.read_text())
+        deadline = time.monotonic() + 10
+        while cluster._alive(task_pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not cluster._alive(task_pid), "w2's paused task process outlived its kill -9"
         out, err = backfill.communicate(timeout=RUN_TIMEOUT_S)
     finally:
         if backfill.poll() is None:
