@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -132,7 +133,8 @@ def test_kill_during_dbt_build_or_publish_keeps_the_previous_build_published(
             return False
         with dbt_log.open("rb") as handle:
             handle.seek(size)
-            return b"START sql table model" in handle.read()
+            # marts are incremental now, intermediates tables: either means models are running
+            return re.search(rb"START sql (table|incremental) model", handle.read()) is not None
 
     _wait_for(building, proc)
     _kill(proc)
