@@ -160,6 +160,7 @@ BUILD_RUNS = pa.schema([("run_date", pa.date32())])
 # ``kind`` 'article' (key = article_id, key_date = the article's date the removed rows had),
 # 'actor', 'agent' or 'country' (key = actor_id / agent_id / iso3 whose mentions changed);
 # ``model``: the model whose pre-hook logged it (for an article, whose rows it rewrote).
+# Kind 'removed' (model 'load'): an article a rerun's load dropped from its run.
 BUILD_TOUCHED = pa.schema([
     ("kind", pa.string()), ("key", pa.string()), ("key_date", pa.date32()),
     ("model", pa.string()),

@@ -108,8 +108,18 @@ def write_run_partition(
     ``batch`` maps raw table names to Arrow tables; missing tables count as empty.
     """
     ensure_schema(con)
+    incoming = batch.get("articles")
+    kept = [] if incoming is None else incoming.column("article_id").to_pylist()
     con.execute("begin transaction")
     try:
+        # The articles this rerun drops: the next incremental build deletes their rows
+        # (macros/incremental.sql, stale_article) without comparing every row against every
+        # article; the publish after a successful build empties the log.
+        con.execute(
+            "insert into raw.build_touched select 'removed', article_id, run_date, 'load' "
+            "from raw.articles where run_date = ? and article_id not in (select unnest(?))",
+            [run_date, kept],
+        )
         for child in tables.ARTICLE_TABLES:
             con.execute(
                 f"delete from raw.{child} where article_id in "

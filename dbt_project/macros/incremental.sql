@@ -4,9 +4,9 @@
     ``raw.build_runs`` (source ``news.build_runs``, written by extract/build.py just before
     an incremental build and emptied after it succeeds) names the runs whose raw rows
     changed since the last build. An incremental per-article model then recomputes only the
-    articles those runs hold now: its pre-hook deletes every row whose article is not held
-    by another run (the changed runs' articles, and orphans of articles a rerun removed),
-    and its select keeps only the changed runs' articles (``changed_articles_filter``); the
+    articles those runs hold now: its pre-hook deletes the rows of the changed runs'
+    articles and of the articles a rerun removed (the load logs them in
+    ``raw.build_touched``, kind 'removed': ``stale_article``), and its select keeps only the changed runs' articles (``changed_articles_filter``); the
     rows are appended. With ``--full-refresh`` every article is recomputed.
 
     The runs are data, not a dbt var: a var that changes every night would make dbt parse
@@ -31,16 +31,26 @@
     {%- endif -%}
 {%- endmacro %}
 
+{% macro stale_article(column) -%}
+    {#- True for a row of an article a changed run holds now or held before its load: the
+        load logs the articles a rerun dropped (kind 'removed', extract/warehouse.py), so
+        this is two small IN lists, not an anti-join of every row against every article. -#}
+    ({{ column }} in (
+        select article_id from {{ source('news', 'articles') }}
+        where run_date in (select run_date from {{ source('news', 'build_runs') }})
+    )
+    or {{ column }} in (
+        select key from {{ source('news', 'build_touched') }} where kind = 'removed'
+    ))
+{%- endmacro %}
+
 {% macro delete_changed_articles(columns=['article_id']) -%}
     {#- Pre-hook: drop the rows the select below recomputes, and the rows of removed articles:
         every row one of whose ``columns`` names such an article. -#}
     {%- if incremental_run() -%}
     delete from {{ this }} where
         {%- for column in columns %}
-        {{ 'or ' if not loop.first }}{{ column }} not in (
-            select article_id from {{ source('news', 'articles') }}
-            where run_date not in (select run_date from {{ source('news', 'build_runs') }})
-        )
+        {{ 'or ' if not loop.first }}{{ stale_article(column) }}
         {%- endfor %}
     {%- endif -%}
 {%- endmacro %}
@@ -98,10 +108,7 @@
         same set. -#}
     {%- if incremental_run() -%}
     {%- set stale -%}
-        article_id not in (
-            select article_id from {{ source('news', 'articles') }}
-            where run_date not in (select run_date from {{ source('news', 'build_runs') }})
-        )
+        {{ stale_article('article_id') }}
         or article_id in ({{ touched_keys('article', upstream + [this.identifier]) }})
         {%- if extra %}
         or article_id in ({{ extra }})
@@ -155,10 +162,7 @@
             unnest(['actor', 'agent', 'country']) as kind,
             unnest([actor_id, agent_id, country_iso3]) as key
         from {{ this }}
-        where article_id not in (
-            select article_id from {{ source('news', 'articles') }}
-            where run_date not in (select run_date from {{ source('news', 'build_runs') }})
-        )
+        where {{ stale_article('article_id') }}
     )
     where key is not null
     {%- endif -%}
@@ -179,8 +183,7 @@
         select article_id from {{ signatures }}
         where article_id in ({{ changed_article_ids() }})
         union
-        select article_id from {{ this }}
-        where article_id not in (select article_id from {{ signatures }})
+        select key from {{ source('news', 'build_touched') }} where kind = 'removed'
     ),
     regrouped as (
         select article_id from changed
