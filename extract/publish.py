@@ -19,8 +19,10 @@ A publish is incremental, so a night costs what changed, not the archive:
   other copies, a re-coded speaker's statements: logged in ``raw.build_touched``) are deleted
   and inserted again from the marts. An article mart dbt does not build incrementally may
   change rows of any article, so there the articles whose rows differ (row count and sum of
-  row hashes per article) are replaced as well. Every other mart is replaced whole. Each
-  table's row count must then equal the mart's.
+  row hashes per article) are replaced as well. ``fct_country_relations`` (day level)
+  gets the days dbt recomputed replaced (the removed pair rows' dates in the log, and the
+  replaced articles' pair dates now). Every other mart is replaced whole. Each table's row
+  count must then equal the mart's.
 - The marts are copied whole instead after a full build, without a published copy, when the
   marts or their columns changed, when half the file is free space, and (with a warning) on
   any error or count mismatch.
@@ -162,6 +164,24 @@ def _touched_articles(con, name: str) -> set:
     return _ids(con, f"select key from {TOUCHED} where kind = 'article' and model = ?", [name])
 
 
+RELATIONS = "fct_country_relations"  # day-level: recomputed by dbt for the touched days only
+PAIRS = "fct_article_country_pairs"  # the article rows those days are summed from
+
+
+def _touched_relation_days(con, replaced: set) -> list[dt.date] | None:
+    """The days of ``fct_country_relations`` the builds since the last publish recomputed: the
+    dates the removed article-pair rows had (logged) and the dates of the replaced articles'
+    pairs now (the same set as dbt's ``touched_relation_dates``); None when unknown."""
+    if not _has_touched_log(con):
+        return None
+    days = _ids(con, f"select key_date from {TOUCHED} where kind = 'article' and model = ? "
+                "and key_date is not null", [PAIRS])
+    if replaced:
+        days |= _ids(con, f"select article_date from {MART_SCHEMA}.{PAIRS} "
+                     "where article_id in (select unnest(?))", [list(replaced)])
+    return sorted(days)
+
+
 def _clear_touched(settings: Settings, con) -> None:
     """Empty the log once a publish carried it, unless a build failed since (its pending runs
     are rebuilt next time, and the log tells that build what the failed one touched)."""
@@ -219,8 +239,15 @@ def _apply_changes(
                 [list(ids), list(ids)],
             )
 
+    days = _touched_relation_days(con, replace.get(PAIRS, set()))
     for name in marts.names:
-        if name not in replace:
+        if name == RELATIONS and days is not None:
+            # dbt recomputed only these days (macros/incremental.sql): replace them alone.
+            con.execute(f"delete from pub.main.{name} where relation_date in "
+                        "(select unnest(?::date[]))", [days])
+            con.execute(f"insert into pub.main.{name} by name select * from {MART_SCHEMA}.{name} "
+                        "where relation_date in (select unnest(?::date[]))", [days])
+        elif name not in replace:
             con.execute(f"drop table pub.main.{name}")
             con.execute(f"create table pub.main.{name} as select * from {MART_SCHEMA}.{name}")
         elif replace[name]:
