@@ -23,21 +23,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
-import unicodedata
 from pathlib import Path
 
-
-def key(text: str) -> str:
-    """``alias_key`` (scripts/build_actor_kb.py, macros/alias_key.sql)."""
-    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = re.sub(r"'s$", "", text.strip())
-    text = re.sub(r"[.'\"]", "", text)
-    text = re.sub(r"[-_\s]+", " ", text).strip()
-    text = re.sub(r"^the ", "", text)
-    return re.sub(r"^(?:mr|mrs|ms|dr|sir|madam) ", "", text)
+# the same name key the KB seeds were built with (macros/alias_key.sql computes it in SQL)
+from build_actor_kb import alias_key
 
 
 def is_form_of(form_key: str, first: str, surname: str) -> bool:
@@ -67,12 +57,12 @@ def main() -> int:
         " where mention_kind = 'named'").fetchall()
     by_form: dict[str, list[tuple[str, str]]] = {}
     for text, actor_id, iso3 in rows:
-        by_form.setdefault(key(text), []).append((actor_id, iso3))
+        by_form.setdefault(alias_key(text), []).append((actor_id, iso3))
     names = dict(con.execute("select actor_id, actor_name from dim_actors").fetchall())
 
     total = 0
     for person in people:
-        words = key(person).split()
+        words = alias_key(person).split()
         first, surname = words[0], words[-1]
         forms = sorted(f for f in by_form if is_form_of(f, first, surname))
         ids: dict[str, int] = {}
