@@ -38,9 +38,6 @@ ties go to the one nearest the head.
 
 from __future__ import annotations
 
-import csv
-import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -48,10 +45,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from extract.actor_seeds import (
+    SEEDS_DIR,
+    alias_table,
+    normalise,
+    read_seed_csv,
+    role_matcher,
+    role_table,
+)
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 REGION_WORDS = frozenset({"the", "north", "south", "east", "west", "northern", "southern",
@@ -91,88 +96,6 @@ class ActorCue:
     role_start: int | None = None
     role_end: int | None = None
     grammatical_role: str | None = None  # subject | object | locative | possessor | None
-
-
-# ---------------------------------------------------------------- seed tables
-
-
-@lru_cache(maxsize=1 << 16)  # the same names come back in every story
-def normalise(text: str) -> str:
-    """Alias normalisation, identical to ``scripts/build_gazetteer.normalise_alias``."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = " ".join(text.lower().split())
-    return text[4:] if text.startswith("the ") else text
-
-
-def _read_csv(name: str, seeds_dir: Path) -> list[dict[str, str]]:
-    with (seeds_dir / name).open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-@lru_cache(maxsize=4)
-def alias_table(seeds_dir: Path = SEEDS_DIR) -> dict[str, tuple[str, str]]:
-    """alias -> (iso3, alias_type)."""
-    return {r["alias"]: (r["iso3"], r["alias_type"])
-            for r in _read_csv("country_aliases.csv", seeds_dir)}
-
-
-@lru_cache(maxsize=4)
-def role_table(seeds_dir: Path = SEEDS_DIR) -> dict[str, tuple[str, int]]:
-    """role -> (sector, priority)."""
-    return {r["role"]: (r["sector"], int(r["priority"]))
-            for r in _read_csv("actor_role_sectors.csv", seeds_dir)}
-
-
-def _variants(role: str) -> set[str]:
-    forms = {role, role + "s", role + "es"}
-    if role.endswith("y"):
-        forms.add(role[:-1] + "ies")
-    if role.endswith("man"):
-        forms.add(role[:-3] + "men")
-    return forms
-
-
-@lru_cache(maxsize=4)
-def role_matcher(seeds_dir: Path = SEEDS_DIR) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One regex over all role forms (longest first) and form -> role key."""
-    form_to_role: dict[str, str] = {}
-    for role in sorted(role_table(seeds_dir)):
-        for form in sorted(_variants(role)):
-            form_to_role.setdefault(form, role)
-    for role in role_table(seeds_dir):
-        form_to_role[role] = role
-    pattern = re.compile(rf"(?<![\w\-.])(?:{_trie_regex(form_to_role)})(?![\w\-])")
-    return pattern, form_to_role
-
-
-def _trie_regex(forms: Iterable[str]) -> str:
-    """An alternation of ``forms`` as a character trie: "ab(?:c|d)?" for ab, abc, abd.
-
-    It matches exactly what the longest-first alternation of the forms matches: the forms
-    matching at one position lie on one path of the trie, and the greedy optional groups try
-    the longer ones first (backtracking to a shorter one when the look-ahead fails). But
-    ``re`` tries ~1,500 literal alternatives one by one at every word start; the trie reads
-    each character once.
-    """
-    trie: dict = {}
-    for form in forms:
-        node = trie
-        for ch in form:
-            node = node.setdefault(ch, {})
-        node[""] = {}  # end of a form
-
-    def walk(node: dict) -> str:
-        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:  # a form may end here: the longer ones first
-            return body + "?" if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{body})?"
-        return body
-
-    return walk(trie)
 
 
 # ---------------------------------------------------------------- lookups
@@ -595,7 +518,7 @@ def descriptor_words(seeds_dir: Path = SEEDS_DIR) -> frozenset[str]:
     """One-word agent nouns of the agent dictionary ("tycoon", "activist"), one-word role
     forms ("senator", "candidates") and DESCRIPTORS: words NER leaves at the start of a
     person's name ("Billionaire Donald Trump") that are no part of it."""
-    agents = {r["agent_key"] for r in _read_csv("kb_agents.csv", seeds_dir)}
+    agents = {r["agent_key"] for r in read_seed_csv("kb_agents.csv", seeds_dir)}
     roles = role_matcher(seeds_dir)[1]
     return frozenset({w for w in agents | set(roles) if " " not in w} | DESCRIPTORS)
 

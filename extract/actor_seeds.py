@@ -1,0 +1,97 @@
+"""The seed tables actor coding reads: country aliases and role words, loaded once.
+
+``dbt_project/seeds/country_aliases.csv`` (alias -> ISO3) and ``actor_role_sectors.csv``
+(role -> sector, priority) are read here and cached per seeds folder; ``role_matcher``
+compiles every role form into one regex. ``extract/actors.py`` finds mentions with them;
+SQL codes the same cues from the same seeds.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
+
+
+@lru_cache(maxsize=1 << 16)  # the same names come back in every story
+def normalise(text: str) -> str:
+    """Alias normalisation, identical to ``scripts/build_gazetteer.normalise_alias``."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = " ".join(text.lower().split())
+    return text[4:] if text.startswith("the ") else text
+
+
+def read_seed_csv(name: str, seeds_dir: Path) -> list[dict[str, str]]:
+    with (seeds_dir / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@lru_cache(maxsize=4)
+def alias_table(seeds_dir: Path = SEEDS_DIR) -> dict[str, tuple[str, str]]:
+    """alias -> (iso3, alias_type)."""
+    return {r["alias"]: (r["iso3"], r["alias_type"])
+            for r in read_seed_csv("country_aliases.csv", seeds_dir)}
+
+
+@lru_cache(maxsize=4)
+def role_table(seeds_dir: Path = SEEDS_DIR) -> dict[str, tuple[str, int]]:
+    """role -> (sector, priority)."""
+    return {r["role"]: (r["sector"], int(r["priority"]))
+            for r in read_seed_csv("actor_role_sectors.csv", seeds_dir)}
+
+
+def _variants(role: str) -> set[str]:
+    forms = {role, role + "s", role + "es"}
+    if role.endswith("y"):
+        forms.add(role[:-1] + "ies")
+    if role.endswith("man"):
+        forms.add(role[:-3] + "men")
+    return forms
+
+
+@lru_cache(maxsize=4)
+def role_matcher(seeds_dir: Path = SEEDS_DIR) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex over all role forms (longest first) and form -> role key."""
+    form_to_role: dict[str, str] = {}
+    for role in sorted(role_table(seeds_dir)):
+        for form in sorted(_variants(role)):
+            form_to_role.setdefault(form, role)
+    for role in role_table(seeds_dir):
+        form_to_role[role] = role
+    pattern = re.compile(rf"(?<![\w\-.])(?:{_trie_regex(form_to_role)})(?![\w\-])")
+    return pattern, form_to_role
+
+
+def _trie_regex(forms: Iterable[str]) -> str:
+    """An alternation of ``forms`` as a character trie: "ab(?:c|d)?" for ab, abc, abd.
+
+    It matches exactly what the longest-first alternation of the forms matches: the forms
+    matching at one position lie on one path of the trie, and the greedy optional groups try
+    the longer ones first (backtracking to a shorter one when the look-ahead fails). But
+    ``re`` tries ~1,500 literal alternatives one by one at every word start; the trie reads
+    each character once.
+    """
+    trie: dict = {}
+    for form in forms:
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # end of a form
+
+    def walk(node: dict) -> str:
+        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a form may end here: the longer ones first
+            return body + "?" if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{body})?"
+        return body
+
+    return walk(trie)
