@@ -259,7 +259,11 @@ def _verb_content(
             return _subtree(ctx, obj[0])  # the parser hangs `as` on the object
         if as_ and _participle(verb):
             return [t for c in as_[0].children if c.dep_ == "pobj" for t in _subtree(ctx, c)]
-    if lemma in OBJECT_LEMMAS:
+    if lemma in OBJECT_LEMMAS and not any(
+        c.dep_ == "prt" and c.lower_ != "out" and (lemma, c.lower_) not in PREP_CUES | CUE_PHRASES
+        for c in children
+    ):
+        # a particle makes another verb: `picked up two delegates`, `gave up the fight`
         oprd = [c for c in children if c.dep_ == "oprd"]
         obj = [c for c in children if c.dep_ in _OBJECT_DEPS and (
             oprd or _content_object(c, children))]  # `called him a liar`: the naming counts
@@ -547,6 +551,8 @@ def _subtree(ctx: DocContext, tok: Token) -> list[Token]:
                 c.dep_ in _CONTINUATION_DEPS
                 and c.tag_ in _VERB_TAGS
                 and c.lemma_.lower() in _STATEMENT_LEMMAS
+                # `..., if they were offered`: a condition is part of the content
+                and not any(g.dep_ == "mark" and g.lower_ in {"if", "unless"} for g in c.children)
             ) or c.lower_ == "according":
                 continue  # `..., according to X` is an attribution of its own
             stack.append(c)

@@ -119,7 +119,7 @@ CLAUSE_LEMMAS = (
 INTENT_LEMMAS = frozenset(
     """want plan decide refuse decline promise pledge vow threaten hope intend seek agree
     offer urge ask tell order warn demand call press push vow resolve choose
-    prefer wish propose expect hop""".split()
+    prefer wish propose expect hop look aim vote move attempt strive""".split()
 )
 # Verbs whose object is the content: "X criticized the plan", "X denied the report".
 OBJECT_LEMMAS = frozenset(
@@ -132,7 +132,11 @@ OBJECT_LEMMAS = frozenset(
     predict estimate recommend suggest assail liken reference envision voice portray echo
     deem credit outline document chant label retweet list stress recall promise mock
     emphasize emphasise quote issue report publish tweet prefer highlight remind fear
-    declare explain post congratulate claim""".split()
+    declare explain post congratulate claim
+    offer name nominate identify thank seek consider ignore embrace promote compare
+    encourage request approve adopt introduce knock unveil share like love hate trust
+    respect admire accept downplay invoke laud heckle
+    fault vilify demonize demonise""".split()
 )
 # Passive verbs that report without an agent: "the deal was announced", "a leak was
 # reported"; other passives count only with an agent or an infinitive ("is said to").
@@ -155,6 +159,7 @@ PREP_CUES = {
     ("believe", "in"), ("joke", "about"), ("boast", "of"), ("speak", "to"), ("ask", "about"),
     ("inquire", "about"), ("apologize", "for"), ("apologise", "for"), ("campaign", "for"),
     ("campaign", "against"), ("advocate", "for"), ("weigh", "in"),
+    ("vote", "for"), ("vote", "against"), ("focus", "on"), ("look", "for"), ("commit", "to"),
 }
 # Reporting nouns whose prepositional object is the content when a possessor or a `by`
 # phrase names the speaker: "her criticism of the plan", "Trump's call for a ban".

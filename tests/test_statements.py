@@ -227,3 +227,28 @@ def test_quoted_fragment_ending_in_the_clause_period_is_one_mixed_statement(
     stmts = find_statements(nlp('Her spokesman said her boss was "always fair and generous."'))
     assert len(stmts) == 1
     check(stmts[0], 'her boss was "always fair and generous', "Her spokesman", "mixed")
+
+
+def test_prepositional_cue_vote_for(nlp: Language) -> None:
+    st = by_cue(nlp, "Most farmers voted for the new water charter.", "voted")
+    check(st, "the new water charter", "Most farmers")
+
+
+def test_prepositional_cue_focus_on(nlp: Language) -> None:
+    st = by_cue(nlp, "The senator focused on the cost of the bridge.", "focused")
+    check(st, "the cost of the bridge", "The senator")
+
+
+def test_object_of_a_verb_of_thanks(nlp: Language) -> None:
+    st = by_cue(nlp, "The mayor thanked the volunteers for their work.", "thanked")
+    check(st, "the volunteers for their work", "The mayor")
+
+
+def test_intention_look_to(nlp: Language) -> None:
+    st = by_cue(nlp, "The council looked to cut the water tax.", "looked")
+    check(st, "to cut the water tax", "The council")
+
+
+def test_particle_makes_another_verb(nlp: Language) -> None:
+    # `knock` takes its object as content (`knocked the plan`), `knock down` does not
+    assert find_statements(nlp("The truck knocked down the old fence.")) == []
