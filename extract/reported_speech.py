@@ -37,6 +37,7 @@ from extract.speech_cues import (
     CUE_LEMMAS,
     CUE_PHRASES,
     INTENT_LEMMAS,
+    LIGHT_NOUN_PREP_CUES,
     LIGHT_VERBS,
     NOUN_CUES,
     NOUN_PREP_CUES,
@@ -74,6 +75,7 @@ def find_reported(ctx: DocContext) -> list[Reported]:
     strings = doc.vocab.strings
     cues = _cue_hashes(strings)
     according = strings["according"]
+    in_ = strings["in"]
     colon = strings[":"]
     # compare hashes of the whole doc at once; build a Token only for the possible cues
     lemmas = doc.to_array(LEMMA).tolist()
@@ -84,6 +86,8 @@ def find_reported(ctx: DocContext) -> list[Reported]:
             found = _from_token(ctx, doc[i])
         elif lower == colon:
             found = _headline(ctx, doc[i])
+        elif lower == in_:
+            found = _in_source(ctx, doc[i])
         else:
             continue
         if found is not None:
@@ -96,14 +100,14 @@ _CUE_WORDS = (
     | INTENT_LEMMAS
     | OBJECT_LEMMAS
     | NOUN_CUES
-    | {noun for noun, _ in NOUN_PREP_CUES}
+    | {noun for noun, _ in NOUN_PREP_CUES | LIGHT_NOUN_PREP_CUES}
     | {verb for verb, _ in PREP_CUES}
     | {verb for verb, _ in CUE_PHRASES}
     | SEEM_LEMMAS
     | AS_LEMMAS
     | ATTITUDE_ADJECTIVES
 )
-_NOUNS = NOUN_CUES | {noun for noun, _ in NOUN_PREP_CUES}
+_NOUNS = NOUN_CUES | {noun for noun, _ in NOUN_PREP_CUES | LIGHT_NOUN_PREP_CUES}
 _HASHES: dict[int, frozenset[int]] = {}
 
 
@@ -215,6 +219,14 @@ def _verb_content(
             clause = inner or [c for c in clause if c not in part]
         if clause:
             return _subtree(ctx, clause[0])
+        short = [
+            c for c in children if c.i > verb.i and c.lower_ in _PROFORMS and not c.n_lefts
+            and c.dep_ in {"advmod", "intj", "dobj", "ccomp", "npadvmod", "attr"}
+        ]
+        if short:
+            # `half said so`, `75 percent said yes`, `did not say when`: the pro-form
+            # stands for the clause
+            return short[:1]
         if (
             verb.dep_ == "parataxis"
             or (verb.dep_ == "conj" and lemma in CUE_LEMMAS and _after_comma(verb)
@@ -288,6 +300,8 @@ _PERSONAL = frozenset({"him", "her", "them", "me", "us", "you", "himself", "hers
 
 _FORMULAS = frozenset({"goodbye", "hello", "hi", "thanks", "yes", "no", "grace", "amen",
                        "sorry", "farewell", "cheers", "prayer", "prayers"})
+# words that stand for a whole reported clause
+_PROFORMS = frozenset({"so", "yes", "no", "when", "why", "how", "whether"})
 
 
 def _content_object(obj: Token, children: list[Token]) -> bool:
@@ -297,8 +311,28 @@ def _content_object(obj: Token, children: list[Token]) -> bool:
     if obj.lower_ in _FORMULAS:
         return False
     if obj.lower_ in _PERSONAL:
-        return any(c.dep_ == "prep" and c.i > obj.i for c in children)
+        # `endorsed him`, `criticized them`: the person judged; `told him`, `asked her`:
+        # the person addressed, whose content (if any) is elsewhere
+        return obj.head.lemma_.lower() in _JUDGEMENT or any(
+            c.dep_ == "prep" and c.i > obj.i for c in children
+        )
     return True
+
+
+# verbs of which `it` (a company, a paper, a report) is a speaker: `It said it would appeal`
+_IT_SPEAKS = frozenset(
+    """say report show find state note add claim argue conclude estimate predict suggest
+    warn explain announce post tweet write urge accuse deny describe cite tell want plan
+    seek reveal confirm insist""".split()
+)
+# verbs whose personal object is what they judge, not whom they address
+_JUDGEMENT = frozenset(
+    """criticize criticise praise endorse support oppose defend condemn attack blast slam hail
+    blame decry denounce lambaste challenge back champion favor favour mock welcome applaud
+    dismiss reject rebut contradict name nominate like love hate trust respect admire knock
+    heckle fault vilify demonize demonise thank prefer ridicule deride berate scold chide
+    praise embrace ignore accept""".split()
+)
 
 
 def _after_comma(verb: Token) -> bool:
@@ -418,6 +452,33 @@ def _according(ctx: DocContext, tok: Token) -> Reported | None:
     return Reported(span[0], span[1], tok, att)
 
 
+# --------------------------------------------------------------------------- in a poll
+
+# Documents that state findings: `in a new poll, X leads`, `Y is ahead in the polls`.
+_SOURCE_NOUNS = frozenset({"poll", "survey", "study", "average"})
+
+
+def _in_source(ctx: DocContext, tok: Token) -> Reported | None:
+    """`In a CBS News poll, Clinton led by six points`, `X is ahead in the polls`: the poll
+    is the speaker and the clause the phrase hangs from (without the phrase) the content,
+    as for `according to`."""
+    src = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    if src is None or src.lemma_.lower() not in _SOURCE_NOUNS or ctx.in_quote(tok):
+        return None
+    verb = tok.head
+    # on a noun (`voters in the poll`, `his lead in the polls`) it describes, not reports;
+    # on a reporting verb (`38 percent said in a poll`) the verb's own statement stands
+    if verb.pos_ not in {"VERB", "AUX"} or verb.lemma_.lower() in _STATEMENT_LEMMAS:
+        return None
+    phrase = {t.i for t in tok.subtree}
+    content = [t for t in _subtree(ctx, verb) if t.i not in phrase]
+    span = _span(ctx, content)
+    if span is None:
+        return None
+    att = Attribution(tok.text, tok.idx, tok.idx + len(tok), mention_tokens(ctx, src), src)
+    return Reported(span[0], span[1], tok, att)
+
+
 # --------------------------------------------------------------------------- headlines
 
 _HEADLINE_PREFIX = 6  # words before the colon: `Former AG Mukasey at RNC: ...`
@@ -509,10 +570,8 @@ def _noun_with_object(ctx: DocContext, noun: Token) -> Reported | None:
     around = list(noun.children) + (
         [c for c in noun.head.children if c.i > noun.i] if light else []
     )
-    prep = next(
-        (c for c in around if c.dep_ == "prep" and (lemma, c.lower_) in NOUN_PREP_CUES),
-        None,
-    )
+    cues = NOUN_PREP_CUES | LIGHT_NOUN_PREP_CUES if light else NOUN_PREP_CUES
+    prep = next((c for c in around if c.dep_ == "prep" and (lemma, c.lower_) in cues), None)
     if prep is None:
         return None
     objs = [g for g in prep.children if g.dep_ in {"pobj", "pcomp"}]
@@ -577,8 +636,12 @@ def _make(
     ctx: DocContext, cue: Token, content: list[Token], speaker: Token | None,
     noun_cue: bool = False, speakerless: bool = False,
 ) -> Reported | None:
-    if speaker is not None and (speaker.lower_ in {"it", "there", "this", "that", "what"}
-                                or is_time(speaker)):
+    if speaker is not None and speaker.lower_ == "it" and speaker.dep_ == "nsubj" and (
+        cue.lemma_.lower() in _IT_SPEAKS and cue.pos_ == "VERB"
+    ):
+        pass  # `It said it would appeal`: the company or paper named before
+    elif speaker is not None and (speaker.lower_ in {"it", "there", "this", "that", "what"}
+                                  or is_time(speaker)):
         speaker = None
         if not _speakerless(cue) and not noun_cue and not speakerless:
             return None

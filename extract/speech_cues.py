@@ -176,11 +176,27 @@ NOUN_PREP_CUES = {
     ("views", "on"), ("case", "for"), ("case", "against"), ("reference", "to"),
     ("comment", "on"), ("comments", "on"), ("remark", "about"), ("remarks", "about"),
 }
+# The same after a light verb only (`X took a swipe at Y`, `X made no mention of Y`): without
+# one the phrase names a stance held or reported elsewhere (`defended his stance on Y`).
+LIGHT_NOUN_PREP_CUES = {
+    ("allegation", "against"), ("statement", "on"), ("statement", "about"), ("mention", "of"),
+    ("comment", "about"), ("assessment", "of"), ("thought", "on"), ("thought", "about"),
+    ("congratulation", "to"), ("evaluation", "of"), ("testimony", "about"), ("critique", "of"),
+    ("swipe", "at"), ("shot", "at"), ("jab", "at"), ("aim", "at"), ("stance", "on"),
+    ("stance", "against"), ("stand", "on"), ("stand", "against"), ("position", "on"),
+    ("feeling", "about"), ("feeling", "toward"), ("feeling", "towards"), ("view", "of"),
+    ("view", "about"), ("opinion", "of"), ("opinion", "about"), ("argument", "for"),
+    ("argument", "against"), ("remark", "on"), ("plea", "for"), ("appeal", "for"),
+    ("request", "for"), ("commitment", "to"), ("objection", "to"), ("doubt", "about"),
+    ("doubt", "over"), ("question", "on"), ("question", "over"), ("message", "about"),
+    ("message", "on"), ("complaint", "over"), ("outrage", "over"), ("anger", "over"),
+    ("anger", "at"), ("skepticism", "about"), ("skepticism", "of"), ("enthusiasm", "for"),
+}
 # Verbs that turn a reporting noun into a statement of their subject: `X raised questions
 # about Y`, `X has praise for Y`, `X made the case for Y`.
 LIGHT_VERBS = frozenset(
     "raise have express voice offer make issue level launch trade deliver give lodge file "
-    "share".split()
+    "share take".split()
 )
 # Nouns that report what someone said or thinks when a `that` clause follows:
 # "the ministry's statement that ...", "the claim by X that ...".

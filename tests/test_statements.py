@@ -252,3 +252,39 @@ def test_intention_look_to(nlp: Language) -> None:
 def test_particle_makes_another_verb(nlp: Language) -> None:
     # `knock` takes its object as content (`knocked the plan`), `knock down` does not
     assert find_statements(nlp("The truck knocked down the old fence.")) == []
+
+
+def test_reporting_noun_after_take(nlp: Language) -> None:
+    text = "The senator took a swipe at the new port authority."
+    check(by_cue(nlp, text, "swipe"), "the new port authority", "The senator")
+
+
+def test_reporting_noun_without_a_light_verb_is_not_a_statement(nlp: Language) -> None:
+    # `his stance on` names a stance held elsewhere: only `defended` is a statement
+    stmts = find_statements(nlp("Nobody defended his stance on the tax."))
+    assert [s.cue for s in stmts] == ["defended"]
+
+
+def test_in_a_poll_the_poll_is_the_speaker(nlp: Language) -> None:
+    text = "In a new Harbour Times poll, the mayor leads her rival by ten points."
+    st = by_cue(nlp, text, "In")
+    check(st, "the mayor leads her rival by ten points", "a new Harbour Times poll")
+
+
+def test_personal_object_of_a_verb_of_judgement(nlp: Language) -> None:
+    st = by_cue(nlp, "The farmers union endorsed him in March.", "endorsed")
+    check(st, "him in March", "The farmers union")
+
+
+def test_it_as_the_speaker_of_a_speech_verb(nlp: Language) -> None:
+    text = "The shipping firm said on Monday it would appeal. It said the ruling was unfair."
+    stmts = [s for s in find_statements(nlp(text)) if s.cue == "said"]
+    assert [(s.speaker_text, s.quote_text) for s in stmts] == [
+        ("The shipping firm", "on Monday it would appeal"),
+        ("It", "the ruling was unfair"),
+    ]
+
+
+def test_pro_form_stands_for_the_clause(nlp: Language) -> None:
+    st = by_cue(nlp, "Asked about the tax, 60 percent of voters said yes.", "said")
+    check(st, "yes", "60 percent of voters")
