@@ -28,6 +28,26 @@ def normalise(text: str) -> str:
     return text[4:] if text.startswith("the ") else text
 
 
+def alias_key(text: str) -> str:
+    """The key a name form is matched on, across articles and against the KB.
+
+    Accents stripped, lower case, periods, quotes and apostrophes dropped ("U.N." = "UN", "O'Neill"
+    = "ONeill"), hyphens and underscores as spaces ("Abdel-Wahab" = "Abdel Wahab"), a
+    possessive "'s" dropped, a leading "the" and a leading honorific ("Mr.", "Dr.") dropped,
+    whitespace collapsed. ``scripts/build_actor_kb.py`` keys ``kb_actor_aliases`` with it;
+    ``stg_news__actor_cues`` computes the same in SQL (``macros/alias_key.sql``; a unit test
+    there holds the two together).
+    """
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = re.sub(r"'s$", "", text.strip())
+    text = re.sub(r"[.'\"]", "", text)
+    text = re.sub(r"[-_\s]+", " ", text).strip()
+    text = re.sub(r"^the ", "", text)
+    text = re.sub(r"^(?:mr|mrs|ms|dr|sir|madam) ", "", text)
+    return text
+
+
 def read_seed_csv(name: str, seeds_dir: Path) -> list[dict[str, str]]:
     with (seeds_dir / name).open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
@@ -95,3 +115,19 @@ def _trie_regex(forms: Iterable[str]) -> str:
         return body
 
     return walk(trie)
+
+
+@lru_cache(maxsize=4)
+def kb_people(seeds_dir: Path = SEEDS_DIR) -> tuple[frozenset[str], frozenset[str],
+                                                    frozenset[str]]:
+    """The KB's people: (given names, surnames, name keys). The first and last words of
+    every person's name in ``kb_actors.csv`` (lower case, as ``alias_key`` leaves them),
+    and every ``kb_actor_aliases.csv`` key of a person ("clinton", "bill clinton")."""
+    people = {r["kb_id"]: r["actor_name"] for r in read_seed_csv("kb_actors.csv", seeds_dir)
+              if r["actor_type"] == "person"}
+    words = [alias_key(name).split() for name in people.values()]
+    given = frozenset(w[0] for w in words if len(w) > 1)
+    surnames = frozenset(w[-1] for w in words if len(w) > 1)
+    keys = frozenset(r["alias_key"] for r in read_seed_csv("kb_actor_aliases.csv", seeds_dir)
+                     if r["kb_id"] in people)
+    return given, surnames, keys

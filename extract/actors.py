@@ -45,11 +45,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from extract.actor_names import after_dateline, set_canonicals
 from extract.actor_seeds import (
     SEEDS_DIR,
     alias_table,
     normalise,
-    read_seed_csv,
     role_matcher,
     role_table,
 )
@@ -68,17 +68,6 @@ NON_HEAD_DEPS = frozenset({"compound", "amod", "nmod", "poss", "appos"})
 TRIM_DEPS = frozenset({"det", "predet", "punct", "cc", "advmod", "case"})
 PREP_CUE = frozenset({"of", "in"})
 NEGATING_PREFIXES = frozenset({"anti", "pro", "non", "ex"})
-# Adjectives and nouns news puts before a name that no dictionary lists as a role.
-DESCRIPTORS = frozenset({"billionaire", "businessman", "businesswoman", "mogul", "magnate",
-                         "presumptive", "likely", "former", "late", "embattled", "outgoing",
-                         "incoming", "hopeful", "frontrunner", "front-runner", "nominee",
-                         "republican", "democrat", "democratic", "gop", "rival", "fellow",
-                         "independent", "conservative", "liberal", "progressive", "then",
-                         "retired", "celebrity", "reality", "tv", "star", "host", "pundit",
-                         "comedian", "actor", "actress", "singer", "rapper", "billionaires"})
-FUNCTION_POS = frozenset({"AUX", "DET", "PRON", "ADP", "SCONJ", "CCONJ", "PART", "VERB", "ADV"})
-HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "lord", "lady", "gen", "lt", "col", "sgt",
-                        "rev", "sen", "rep", "gov", "then"})
 MAX_NGRAM = 5
 
 
@@ -148,6 +137,7 @@ class DocInfo:
         self._sent_starts: list[int] | None = None
         self._in_place_name: set[int] | None = None
         self._line_breaks: list[int] | None = None
+        self._lower_words: frozenset[str] | None = None
 
     @property
     def ents(self) -> tuple[Span, ...]:
@@ -220,6 +210,14 @@ class DocInfo:
             # NER often misses the state or the team ("New Jersey's", "New Jersey Generals")
             self._in_place_name.update(i for i in range(1, len(words)) if words[i - 1] == "New")
         return self._in_place_name
+
+    @property
+    def lower_words(self) -> frozenset[str]:
+        """The words the text writes in lower case ("young", "says"): common words, where
+        they start a person's name ("Young Sanders supporters") they are no part of it."""
+        if self._lower_words is None:
+            self._lower_words = frozenset(w for w in self.words if w.islower())
+        return self._lower_words
 
     @property
     def line_breaks(self) -> list[int]:
@@ -422,12 +420,14 @@ def _entity_drafts(doc: Doc, skip: set[int]) -> tuple[list[Draft], list[Span]]:
         if normalise(info.span_text(ent.start, end)) in alias_table():
             country_ents.append(doc[ent.start:end])
             continue
-        label = ("PERSON" if end - ent.start == 1 and info.words[ent.start] in surnames
-                 else ent.label_)
-        d = Draft(ent.start, end, label, ent.root.i, name_start=ent.start)
+        start = after_dateline(info, ent.start, end)
+        label = ("PERSON" if (end - start == 1 or start > ent.start)
+                 and info.words[end - 1] in surnames else ent.label_)
+        head = ent.root.i if ent.root.i >= start else end - 1
+        d = Draft(start, end, label, head, name_start=start)
         if ent.root.dep_ == "compound":
             d.compound_of = ent.root.head.i
-        left = min(ent.start, ent.root.left_edge.i)
+        left = min(start, ent.root.left_edge.i) if start == ent.start else start
         # A bad parse can hang one name on another ("front-runner Donald Trump and candidate
         # Bernie Sanders"): the phrase stops at an earlier person's name, which is its own
         # mention (else it would be dropped as nested in this one); a sentence the parser ran
@@ -437,7 +437,7 @@ def _entity_drafts(doc: Doc, skip: set[int]) -> tuple[list[Draft], list[Span]]:
         if k >= 0 and barriers[k] > left:
             left = barriers[k]
         _fill_from_context(doc, d, left, skip)
-        d.start = _trim_left(doc, left, ent.start) if left < ent.start else ent.start
+        d.start = _trim_left(doc, left, start) if left < start else start
         drafts.append(d)
     return drafts, country_ents
 
@@ -508,73 +508,6 @@ def _split_conjuncts(doc: Doc, d: Draft, left: int) -> list[Draft]:
         last = i == len(words) - 1
         out.append(replace(d, start=w.start, end=d.end if last else w.end, cue=_hit(w)))
     return out
-
-
-# ---------------------------------------------------------------- canonical names
-
-
-@lru_cache(maxsize=4)
-def descriptor_words(seeds_dir: Path = SEEDS_DIR) -> frozenset[str]:
-    """One-word agent nouns of the agent dictionary ("tycoon", "activist"), one-word role
-    forms ("senator", "candidates") and DESCRIPTORS: words NER leaves at the start of a
-    person's name ("Billionaire Donald Trump") that are no part of it."""
-    agents = {r["agent_key"] for r in read_seed_csv("kb_agents.csv", seeds_dir)}
-    roles = role_matcher(seeds_dir)[1]
-    return frozenset({w for w in agents | set(roles) if " " not in w} | DESCRIPTORS)
-
-
-def _strip_titles(doc: Doc, start: int, end: int) -> int:
-    """Skip leading honorifics, role phrases ("President", "Lt. Gen."), descriptors
-    ("Billionaire", "Presumptive") and function words ("a", "Will") of a name."""
-    info = doc_info(doc)
-    descriptors = descriptor_words()
-    while start < end - 1:
-        tok = doc[start]
-        word = info.words[start].lower().rstrip(".")
-        # "a John McCain", "Will Sanders win?": no name starts with a function word
-        if word in HONORIFICS or word in descriptors or tok.pos_ in FUNCTION_POS:
-            start += 1
-            continue
-        hits = info.roles(tok.idx, info.end_char(end - 1))  # doc[start:end].text
-        if not hits or hits[0][0].start != tok.idx:
-            break
-        start = next((i for i in range(start + 1, end) if info.idx[i] >= hits[0][0].end),
-                     end - 1)
-    return start
-
-
-def _set_canonicals(doc: Doc, drafts: list[Draft]) -> None:
-    """People: the fullest name of the article. A one-word name takes the full name whose
-    surname it is ("Merkel"; "Wahab" for "Hisham Abdel-Wahab": each part of a hyphenated
-    surname), else whose first name it is ("Donald"), the first full name seen winning.
-    Other entities: their name as tagged, other mentions their text, without a leading
-    "the" or a possessive."""
-    info = doc_info(doc)
-    surnames: dict[str, str] = {}
-    first_names: dict[str, str] = {}
-    ordered = sorted(drafts, key=lambda d: d.start)
-    for d in ordered:
-        if d.label == "PERSON":
-            s = _strip_titles(doc, max(d.start, d.name_start), d.end)
-            d.canonical = info.span_text(s, d.end).strip()
-            parts = d.canonical.split()
-            if len(parts) > 1:
-                surnames.setdefault(parts[-1], d.canonical)
-                for piece in parts[-1].split("-")[1:]:
-                    surnames.setdefault(piece, d.canonical)
-                first_names.setdefault(parts[0], d.canonical)
-        else:  # an entity is its name, without the modifiers ("rebel", "Iran's")
-            d.canonical = normalise_display(info.span_text(max(d.start, d.name_start), d.end))
-    for d in ordered:
-        if d.label == "PERSON" and " " not in d.canonical:
-            d.canonical = surnames.get(d.canonical) or first_names.get(d.canonical, d.canonical)
-
-
-def normalise_display(text: str) -> str:
-    text = text.strip()
-    for suffix in ("'s", "’s"):
-        text = text.removesuffix(suffix)
-    return text[4:] if text.lower().startswith("the ") else text
 
 
 # ---------------------------------------------------------------- propagation
@@ -711,7 +644,7 @@ def actor_cues(doc: Doc) -> list[ActorCue]:
             continue
         label = w[0].ent_type_ if w[0].ent_type_ in ACTOR_LABELS else "NOMINAL"
         drafts.append(Draft(w.start, w.end, label, w.root.i, cue=_hit(w), is_country=True))
-    _set_canonicals(doc, drafts)
+    set_canonicals(doc_info(doc), drafts)
     _propagate(doc, drafts, words)
     return [_to_cue(doc, d) for d in sorted(drafts, key=lambda d: (d.start, d.end))]
 

@@ -42,9 +42,11 @@ import csv
 import datetime as dt
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# the name key the seeds are keyed on; extract/ matches names with the same function
+from extract.actor_seeds import alias_key
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REFERENCE = Path("/work/shared/reference/petrarch2")
@@ -71,25 +73,6 @@ SMALL_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "de", "al", "el"
 
 
 # ---------------------------------------------------------------- normalisation
-
-
-def alias_key(text: str) -> str:
-    """The key a name form is matched on, across articles and against the KB.
-
-    Accents stripped, lower case, periods, quotes and apostrophes dropped ("U.N." = "UN", "O'Neill"
-    = "ONeill"), hyphens and underscores as spaces ("Abdel-Wahab" = "Abdel Wahab"), a
-    possessive "'s" dropped, a leading "the" and a leading honorific ("Mr.", "Dr.") dropped,
-    whitespace collapsed. ``stg_news__actor_cues`` computes the same in SQL (a unit test
-    there holds the two together).
-    """
-    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = re.sub(r"'s$", "", text.strip())
-    text = re.sub(r"[.'\"]", "", text)
-    text = re.sub(r"[-_\s]+", " ", text).strip()
-    text = re.sub(r"^the ", "", text)
-    text = re.sub(r"^(?:mr|mrs|ms|dr|sir|madam) ", "", text)
-    return text
 
 
 def display_name(phrase: str) -> str:

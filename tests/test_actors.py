@@ -262,6 +262,44 @@ def test_a_name_phrase_stops_at_an_earlier_person(nlp) -> None:
     assert "Trump" not in people["Bernie Sanders"]
 
 
+def test_non_name_words_in_a_person_name_are_dropped_when_the_rest_is_known(nlp) -> None:
+    # NER takes the supporters' adjective into the name; "young" is a common word of the
+    # story and the rest is the surname of the story's Bernie Sanders
+    cues = actor_cues(nlp("Millennials don't get socialism;  Young Sanders supporters never had "
+                          "to live through the Cold War era.  Bernie Sanders' lock on young "
+                          "people has been a constant."))
+    assert {c.canonical for c in cues if c.label == "PERSON"} == {"Bernie Sanders"}
+    # a headline's epithet before and verb after the name
+    cues = actor_cues(nlp("Derelict Obama Ignored Warnings\n\nPresident Barack Obama ignored "
+                          "the warnings of derelict buildings."))
+    assert {c.canonical for c in cues if c.label == "PERSON"} == {"Barack Obama"}
+    # a given name stays, though the story writes it in lower case too; two people sharing
+    # a surname stay two
+    cues = actor_cues(nlp("Bill Clinton signed the bill on Monday. Jane Sanders and Bernie "
+                          "Sanders voted."))
+    assert {c.canonical for c in cues if c.label == "PERSON"} == {
+        "Bill Clinton", "Jane Sanders", "Bernie Sanders"}
+
+
+def test_a_non_name_word_stays_when_the_rest_is_no_known_person(nlp) -> None:
+    from extract.actor_names import strip_non_name_words
+    from extract.actors import doc_info
+
+    info = doc_info(nlp("Young Kimball spoke to young voters."))
+    assert strip_non_name_words(info, 0, 2, {}) == (0, 2)  # "Kimball": no KB name, no one else
+    assert strip_non_name_words(info, 0, 2, {"Kimball": {"Dan Kimball"}}) == (1, 2)
+    # a KB person's name is known by itself ("Clinton")
+    info = doc_info(nlp("Young Clinton spoke to young voters."))
+    assert strip_non_name_words(info, 0, 2, {}) == (1, 2)
+
+
+def test_a_dateline_is_no_part_of_the_name(nlp) -> None:
+    cues = actor_cues(nlp("MADISON - Paul Ryan said the House would vote. Ryan said so on "
+                          "Monday."))
+    ryan = [c for c in cues if "Ryan" in c.text]
+    assert ryan and all(c.canonical == "Paul Ryan" and "MADISON" not in c.text for c in ryan)
+
+
 # ---------------------------------------------------------------- actor KB generator
 
 

@@ -15,12 +15,14 @@
 --
 -- Country and sector of a named mention, first that applies (README "Actors"):
 --   1. an explicit cue inside the mention's own phrase ("Ukrainian President Petro
---      Poroshenko"), or in another mention of the same actor in the same article;
+--      Poroshenko"; for a person the phrase holds a role word too), or in another mention
+--      of the same actor in the same article;
 --   2. the KB role valid on the article's date (a KB actor with only international roles
 --      has no country); for a name several KB actors share, the country they all share;
---   3. the article's context cue (apposition, same sentence, ...: extract/actors.py);
---   4. the KB role nearest in time (the dictionaries stop in 2014: a prior, not the truth);
---   5. sector only: a person is GOV; the head word's sector in the agent dictionary.
+--   3. a KB actor whose roles all name one country: that country, whatever the date;
+--   4. the article's context cue (apposition, same sentence, ...: extract/actors.py);
+--   5. the KB role nearest in time (the dictionaries stop in 2014: a prior, not the truth);
+--   6. sector only: a person is GOV; the head word's sector in the agent dictionary.
 -- Agents and things take the article's cue and their role's sector (today's text rules).
 -- A country word is GOV ("Moscow warned"), CVL when a demonym ("Iranians") or a place
 -- acted on or where things happen ("in Algiers", "blockade Paris"); its role word first.
@@ -101,10 +103,18 @@ coded as (
             and cues.country_cue_end = cues.end_char,
             false
         ) as is_country_word,
+        -- A person's cue is explicit when its phrase also holds a role word ("Ukrainian
+        -- President Petro Poroshenko", "Russia's opposition leader X"): a bare nationality
+        -- word before a name is mostly the parser hanging the next noun's modifier on the
+        -- name ("Filipino Clinton staffers"), a context cue at best.
         coalesce(
             aliases.iso3 is not null
             and cues.country_cue_start >= cues.start_char
-            and cues.country_cue_end <= cues.end_char,
+            and cues.country_cue_end <= cues.end_char
+            and (
+                cues.entity_label <> 'PERSON'
+                or (cues.role_start >= cues.start_char and cues.role_end <= cues.end_char)
+            ),
             false
         ) as cue_is_explicit,
         coalesce(
@@ -135,6 +145,7 @@ eligible as (
         mention_id,
         name_key,
         mention_key,
+        entity_label,
         initials_free_key,
         case
             when entity_label = 'PERSON' and name_key like '% % %'
@@ -164,6 +175,14 @@ alias_hits as (
         2 as match_rank
     from eligible
     inner join kb_aliases on eligible.mention_key = kb_aliases.alias_key
+    -- not a bare surname the article resolved to a fuller name the KB does not know
+    -- ("Clinton" in a story about "Hilary Clinton" is not the KB's bare "Clinton")
+    where
+        not (
+            eligible.entity_label = 'PERSON'
+            and eligible.mention_key not like '% %'
+            and eligible.name_key like '% %'
+        )
     union all
     select
         eligible.mention_id,
@@ -253,13 +272,21 @@ kinded as (
 ),
 
 -- A one-word person name the article does not resolve ("Sanders" or "Bernie" in a story
--- that never says "Bernie Sanders") is the one person of that surname or first name named in
--- full in the same run (news day), before any KB alias; else the KB alias if one; else the
--- one person of that surname named in full in the archive up to that day; else its own
--- actor. Two people sharing a surname (Bill and Hillary Clinton) make it ambiguous: no link.
--- A one-word ORG that is no KB actor ("Sanders" tagged ORG) links the same way.
--- A run looks back at earlier runs only (rows built): an incremental build (days in order)
--- and a full rebuild agree; a rerun of an old day does not relink later days.
+-- that never says "Bernie Sanders"), first that applies:
+--   1. the one person of that surname or first name named in full in the same run (news
+--      day);
+--   2. the person of that surname who dominates the news of the 30 days up to that run:
+--      named in full in at least 3 articles of those runs and in at least 80% of the
+--      articles there that name anyone of that surname in full ("Clinton" in 2016 is
+--      Hillary Clinton, though Bill Clinton is named too; in 1996 it would be Bill);
+--   3. the KB alias, if one ("Putin");
+--   4. the one person of that surname named in full in the archive up to that day.
+-- Else it is its own actor. Two people sharing a surname are never merged: the name is
+-- linked to one of them or to neither (two Clintons named about as often: no link). An
+-- article that names a person in full resolves the surname within itself first
+-- (extract/actors.py). A one-word ORG that is no KB actor ("Sanders" tagged ORG) links the
+-- same way. A run looks back at earlier runs only (rows built): an incremental build (days
+-- in order) and a full rebuild agree; a rerun of an old day does not relink later days.
 full_names as (
     select distinct
         run_date,
@@ -303,23 +330,30 @@ day_links as (
     having count(distinct full_names.person_key) = 1
 ),
 
--- Each person named in full, with the first run that names them: this batch's runs and,
--- on an incremental build, the runs already built.
-archive_full_names as (
+-- Each person named in full, per run, with the articles naming them: this batch's runs
+-- and, on an incremental build, the runs already built (a built row whose own name was one
+-- word was linked by these rules: not a full name).
+named_in_full as (
     select
         surname,
         person_key,
+        run_date,
         any_value(kb_id) as kb_id,
         any_value(name_key) as name_key,
-        min(run_date) as first_run_date
+        count(distinct article_id) as n_articles
     from (
         select
-            surname,
-            person_key,
+            {{ surname_of('name_key') }} as surname,
+            coalesce('kb:' || kb_id, 'name:' || name_key) as person_key,
             kb_id,
             name_key,
-            run_date
-        from full_names
+            run_date,
+            article_id
+        from kinded
+        where
+            mention_kind = 'named'
+            and entity_label = 'PERSON'
+            and name_key like '% %'
         {% if incremental_run() %}
             union all
             select
@@ -327,15 +361,80 @@ archive_full_names as (
                 coalesce('kb:' || built.kb_id, 'name:' || built.name_key) as person_key,
                 built.kb_id,
                 built.name_key,
-                articles.run_date
+                articles.run_date,
+                built.article_id
             from {{ this }} as built
             inner join articles on built.article_id = articles.article_id
             where
                 built.mention_kind = 'named'
                 and built.entity_label = 'PERSON'
                 and built.name_key like '% %'
+                and built.canonical_name like '% %'
+                and {{ alias_key('built.canonical_name') }} like '% %'
         {% endif %}
-    ) as named_in_full
+    ) as mentions_in_full
+    group by surname, person_key, run_date
+),
+
+-- Rule 2: per one-word name and run, the people of that surname named in full in the 30
+-- days up to it, by articles.
+surname_runs as (
+    select distinct
+        name_key as surname,
+        run_date
+    from one_word_names
+),
+
+window_people as (
+    select
+        surname_runs.surname,
+        surname_runs.run_date,
+        named_in_full.person_key,
+        any_value(named_in_full.kb_id) as kb_id,
+        any_value(named_in_full.name_key) as name_key,
+        sum(named_in_full.n_articles) as n_articles
+    from surname_runs
+    inner join named_in_full
+        on
+            surname_runs.surname = named_in_full.surname
+            and named_in_full.run_date between surname_runs.run_date - 29
+            and surname_runs.run_date
+    group by surname_runs.surname, surname_runs.run_date, named_in_full.person_key
+),
+
+dominant_people as (
+    select
+        surname,
+        run_date,
+        -- ties in n_articles cannot win (80% of the whole), so arg_max is deterministic
+        arg_max(kb_id, n_articles) as kb_id,
+        arg_max(name_key, n_articles) as name_key
+    from window_people
+    group by surname, run_date
+    having max(n_articles) >= 3 and max(n_articles) >= 0.8 * sum(n_articles)
+),
+
+dominant_links as (
+    select
+        one_word_names.mention_id,
+        dominant_people.kb_id,
+        dominant_people.name_key
+    from one_word_names
+    inner join dominant_people
+        on
+            one_word_names.name_key = dominant_people.surname
+            and one_word_names.run_date = dominant_people.run_date
+),
+
+-- Rule 4: each person named in full, with the first run that names them.
+archive_full_names as (
+    select
+        surname,
+        person_key,
+        any_value(kb_id) as kb_id,
+        any_value(name_key) as name_key,
+        min(run_date) as first_run_date
+    from named_in_full
     group by surname, person_key
 ),
 
@@ -354,15 +453,34 @@ archive_links as (
     having count(distinct archive_full_names.person_key) = 1
 ),
 
+person_links as (
+    select
+        one_word_names.mention_id,
+        coalesce(day_links.name_key, dominant_links.name_key) is not null as before_kb,
+        coalesce(day_links.kb_id, dominant_links.kb_id) as kb_id,
+        coalesce(day_links.name_key, dominant_links.name_key) as name_key
+    from one_word_names
+    left join day_links on one_word_names.mention_id = day_links.mention_id
+    left join dominant_links on one_word_names.mention_id = dominant_links.mention_id
+),
+
 linked as (
     select
         kinded.* replace (
-            coalesce(day_links.kb_id, archive_links.kb_id, kinded.kb_id) as kb_id,
-            coalesce(day_links.name_key, archive_links.name_key, kinded.name_key) as name_key
+            case
+                when person_links.before_kb then person_links.kb_id
+                else coalesce(kinded.kb_id, archive_links.kb_id)
+            end as kb_id,
+            coalesce(
+                case when person_links.before_kb then person_links.name_key end,
+                archive_links.name_key,
+                kinded.name_key
+            ) as name_key
         ),
-        coalesce(day_links.name_key, archive_links.name_key) is not null as is_person_link
+        coalesce(person_links.before_kb or archive_links.name_key is not null, false)
+            as is_person_link
     from kinded
-    left join day_links on kinded.mention_id = day_links.mention_id
+    left join person_links on kinded.mention_id = person_links.mention_id
     left join archive_links on kinded.mention_id = archive_links.mention_id
 ),
 
@@ -395,9 +513,22 @@ kb_role_of_day as (
     ) = 1
 ),
 
+-- A KB actor whose roles all name one country (the dictionaries' "Reagan" is American in
+-- every role): that country outlasts the roles' dates.
+kb_one_country as (
+    select
+        kb_id,
+        any_value(country_iso3) as kb_only_iso3
+    from kb_roles
+    where country_iso3 is not null
+    group by kb_id
+    having count(distinct country_iso3) = 1
+),
+
 keyed as (
     select
         linked.*,
+        kb_one_country.kb_only_iso3,
         kb_role_of_day.country_iso3 as kb_iso3,
         kb_role_of_day.sector as kb_sector,
         coalesce(kb_role_of_day.valid_on_date, false) as kb_valid_on_date,
@@ -408,6 +539,7 @@ keyed as (
         end as actor_key
     from linked
     left join kb_role_of_day on linked.mention_id = kb_role_of_day.mention_id
+    left join kb_one_country on linked.kb_id = kb_one_country.kb_id
 ),
 
 head_agents as (
@@ -447,6 +579,7 @@ coded_of_day as (
             when explicit_iso3 is not null then explicit_iso3
             when kb_valid_on_date then kb_iso3
             when kb_id is null and kb_shared_iso3 is not null then kb_shared_iso3
+            when kb_only_iso3 is not null then kb_only_iso3
             when cue_iso3 is not null then cue_iso3
             else kb_iso3
         end as iso3,
@@ -476,6 +609,7 @@ coded_of_day as (
             when explicit_iso3 is not null then 'text_explicit'
             when kb_valid_on_date then 'kb'
             when kb_id is null and kb_shared_iso3 is not null then 'kb_shared'
+            when kb_only_iso3 is not null then 'kb_nearest'
             when cue_iso3 is not null then 'text'
             when kb_iso3 is not null then 'kb_nearest'
         end as country_source
