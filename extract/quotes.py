@@ -91,6 +91,7 @@ def _merge(
         ]
         if any(
             q.cue_start == rep.attribution.cue_start and k not in inside and k not in absorbed
+            and (k in overlapping or not _has_clause(ctx, rep))
             for k, q in enumerate(quotes)
         ):
             continue  # the cue is a quote's (`"...," he said`): its clause is the quote
@@ -133,6 +134,22 @@ def _nested_attitude(rep: Reported, contents: list[tuple[int, int]]) -> bool:
         return False
     own = (rep.content_start, rep.content_end)
     return any(start <= cue < end and (start, end) != own for start, end in contents)
+
+
+def _has_clause(ctx: DocContext, rep: Reported) -> bool:
+    """The content is a clause with its own subject (`said he saw no need ...`), not an
+    addressee or a phrase (`told reporters`)."""
+    i = ctx.token_at(rep.content_start)
+    doc = ctx.doc
+    while i < len(doc) and doc[i].idx < rep.content_end:
+        head = doc[i].head
+        if (
+            doc[i].dep_ in {"nsubj", "nsubjpass"} and head.i != rep.cue_token.i
+            and rep.content_start <= head.idx < rep.content_end
+        ):
+            return True
+        i += 1
+    return False
 
 
 def _unquoted_words(ctx: DocContext, rep: Reported) -> int:

@@ -227,11 +227,21 @@ def _verb_content(
             # `half said so`, `75 percent said yes`, `did not say when`: the pro-form
             # stands for the clause
             return short[:1]
+        gerund = [
+            c for c in children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > verb.i
+        ]
+        if gerund and lemma in CUE_LEMMAS:
+            # `X reported holding shares`, `X denied taking money`: the gerund is the clause
+            return _subtree(ctx, gerund[0])
         if (
             verb.dep_ == "parataxis"
             or (verb.dep_ == "conj" and lemma in CUE_LEMMAS and _after_comma(verb)
                 and verb.head.lemma_.lower() not in _STATEMENT_LEMMAS)
+            or (verb.dep_ == "advcl" and lemma in CUE_LEMMAS and verb.head.pos_ in {"VERB", "AUX"}
+                and any(c.dep_ == "mark" and c.lower_ == "as" for c in children)
+                and not any(c.dep_ in _OWN_COMPLEMENTS for c in children))
         ) and verb.head.i != verb.i and _own_subject(verb):
+            # `As the Post reported, X is ...`: the clause the `as` phrase hangs from
             # `The plan will fail, officials said` parsed as a coordination
             # `The plan, officials said, will fail.`: the sentence around the cue
             cut = {t.i for t in verb.subtree}
@@ -294,6 +304,9 @@ def _verb_content(
     return None
 
 
+# complements that give a cue a content of its own (`as he urged them to go` is no `as X
+# reported` parenthetical)
+_OWN_COMPLEMENTS = frozenset({"dobj", "xcomp", "ccomp", "dative", "oprd", "attr", "acomp", "agent"})
 _PERSONAL = frozenset({"him", "her", "them", "me", "us", "you", "himself", "herself",
                        "themselves", "myself", "ourselves", "yourself"})
 
@@ -610,8 +623,13 @@ def _subtree(ctx: DocContext, tok: Token) -> list[Token]:
                 c.dep_ in _CONTINUATION_DEPS
                 and c.tag_ in _VERB_TAGS
                 and c.lemma_.lower() in _STATEMENT_LEMMAS
-                # `..., if they were offered`: a condition is part of the content
-                and not any(g.dep_ == "mark" and g.lower_ in {"if", "unless"} for g in c.children)
+                # `..., if they were offered`, `... to support X`: a condition or a purpose
+                # is part of the content
+                and not any(
+                    (g.dep_ == "mark" and g.lower_ in {"if", "unless"})
+                    or (g.dep_ == "aux" and g.lower_ == "to")
+                    for g in c.children
+                )
             ) or c.lower_ == "according":
                 continue  # `..., according to X` is an attribution of its own
             stack.append(c)

@@ -288,3 +288,29 @@ def test_it_as_the_speaker_of_a_speech_verb(nlp: Language) -> None:
 def test_pro_form_stands_for_the_clause(nlp: Language) -> None:
     st = by_cue(nlp, "Asked about the tax, 60 percent of voters said yes.", "said")
     check(st, "yes", "60 percent of voters")
+
+
+def test_as_x_reported_takes_the_main_clause(nlp: Language) -> None:
+    st = by_cue(nlp, "As the Harbour Times reported, the port will close in June.", "reported")
+    check(st, "the port will close in June", "the Harbour Times")
+
+
+def test_gerund_complement_of_a_speech_verb(nlp: Language) -> None:
+    st = by_cue(nlp, "The mayor reported holding shares in two ferry companies.", "reported")
+    check(st, "holding shares in two ferry companies", "The mayor")
+
+
+def test_purpose_infinitive_stays_in_the_content(nlp: Language) -> None:
+    # `to support` is the purpose of coming, not a statement of its own
+    stmts = find_statements(nlp("Ana Ruiz said she came to the rally to support the nurses."))
+    assert [(s.cue, s.quote_text) for s in stmts] == [
+        ("said", "she came to the rally to support the nurses")
+    ]
+
+
+def test_reported_clause_beside_a_quote_credited_to_the_same_cue(nlp: Language) -> None:
+    # the quote finder credits the quote to `said`; the clause of `said` is a statement too
+    text = 'Ruiz said she saw no reason to quit, telling the radio station that "we will fight on."'
+    stmts = [(s.kind, s.quote_text) for s in find_statements(nlp(text))]
+    assert ("indirect", "she saw no reason to quit") in stmts
+    assert ("partial", "we will fight on.") in stmts
