@@ -193,9 +193,10 @@ def _clear_touched(settings: Settings, con) -> None:
 
 def _apply_changes(
     con, marts: _Marts, changed: set[dt.date], counts: dict[str, int]
-) -> dict[str, set[dt.date]]:
+) -> tuple[dict[str, set[dt.date]], list[dt.date] | None]:
     """Bring ``pub`` (a copy of the published file) to the marts; return, per article mart,
-    the run dates whose rows changed. Raise ``_CopyWhole`` when it cannot."""
+    the run dates whose rows changed, and the days of ``fct_country_relations`` replaced
+    (None: unknown, all of them). Raise ``_CopyWhole`` when it cannot."""
     published = _columns(con, "pub", "main")
     listed = [
         r[0] for r in con.execute(f"select table_name from pub.main.{BUILD_TABLE}").fetchall()
@@ -266,7 +267,7 @@ def _apply_changes(
     }
     if wrong:
         raise RuntimeError(f"row counts (published, marts) differ: {wrong}")
-    return rewrite
+    return rewrite, days
 
 
 def _write_build_info(con, info: pa.Table) -> None:
@@ -281,9 +282,9 @@ def _write_build_info(con, info: pa.Table) -> None:
 def _update_copy(
     con, marts: _Marts, target: Path, tmp: Path, changed: set[dt.date],
     counts: dict[str, int], info: pa.Table,
-) -> tuple[str, dict[str, set[dt.date]]]:
+) -> tuple[str, dict[str, set[dt.date]], list[dt.date] | None]:
     """Write ``tmp`` as a copy of ``target`` brought to the marts; return the previous build
-    id and the run dates to rewrite per article mart."""
+    id, the run dates to rewrite per article mart and the relation days replaced."""
     shutil.copyfile(target, tmp)
     con.execute("attach ? as pub", [str(tmp)])
     try:
@@ -292,7 +293,7 @@ def _update_copy(
         ).fetchall()
         con.execute("begin")
         try:
-            rewrite = _apply_changes(con, marts, changed, counts)
+            rewrite, days = _apply_changes(con, marts, changed, counts)
             _write_build_info(con, info)
             con.execute("commit")
         except BaseException:
@@ -301,7 +302,7 @@ def _update_copy(
         con.execute("checkpoint pub")  # all in the file: only the file is renamed
     finally:
         con.execute("detach pub")
-    return (previous[0][0] if len(previous) == 1 else ""), rewrite
+    return (previous[0][0] if len(previous) == 1 else ""), rewrite, days
 
 
 def _full_copy(con, marts: _Marts, tmp: Path, info: pa.Table) -> None:
@@ -426,9 +427,82 @@ def _carry_month(
     return linked, changed & month_runs
 
 
+DAY_MARTS = {RELATIONS: "relation_date"}  # day-level marts, partitioned by that day's month
+DAY_PARTITION = "relation_month"
+MONTH_COLUMN = "wirehouse_publish_month"
+
+
+def _write_day_months(con, name: str, column: str, dest: Path, months: set[str] | None) -> int:
+    """Write ``name``'s rows of ``months`` (None: all) as one part per month of ``column``,
+    ``dest/relation_month=YYYY-MM/part-YYYY-MM.parquet``; return the rows written."""
+    if months is not None and not months:
+        return 0
+    month = f"strftime({column}, '%Y-%m')"
+    where = "" if months is None else f"where {month} in (select unnest(?::varchar[])) "
+    reader = con.sql(
+        f"select *, {month} as {MONTH_COLUMN} from {MART_SCHEMA}.{name} {where}"
+        f"order by {MONTH_COLUMN}",
+        params=None if months is None else [sorted(months)],
+    ).to_arrow_reader()
+    current, pending, written = None, [], 0
+
+    def flush() -> None:
+        if current is not None:
+            folder = dest / f"{DAY_PARTITION}={current}"
+            folder.mkdir()
+            pq.write_table(pa.Table.from_batches(pending), folder / f"part-{current}.parquet")
+        pending.clear()
+
+    for batch in reader:
+        encoded = pc.run_end_encode(batch.column(MONTH_COLUMN))
+        data = batch.drop_columns([MONTH_COLUMN])
+        start = 0
+        for value, end in zip(encoded.values.to_pylist(), encoded.run_ends.to_pylist(),
+                              strict=True):
+            if value != current:
+                flush()
+                current = value
+            pending.append(data.slice(start, end - start))
+            written += end - start
+            start = end
+    flush()
+    return written
+
+
+def _carry_day_months(
+    con, name: str, dest: Path, previous: Path | None, days: list[dt.date] | None
+) -> int:
+    """A day-level mart's Parquet: the months of the replaced ``days`` written again, every
+    other month linked from ``previous``; everything written when either is unknown. Return
+    the parts linked."""
+    column = DAY_MARTS[name]
+    old = previous / name if previous is not None else None
+    if days is None or old is None or not old.is_dir() or any(
+        not p.is_dir() for p in old.iterdir()
+    ):
+        _write_day_months(con, name, column, dest, None)
+        return 0
+    touched = {f"{day:%Y-%m}" for day in days}
+    linked = 0
+    for folder in old.iterdir():
+        if folder.name.removeprefix(f"{DAY_PARTITION}=") in touched:
+            continue
+        (dest / folder.name).mkdir()
+        for part in folder.iterdir():
+            _link(part, dest / folder.name / part.name)
+            linked += 1
+    _write_day_months(con, name, column, dest, touched)
+    return linked
+
+
+def _rows_in_parts(dest: Path) -> int:
+    return sum(pq.read_metadata(part).num_rows for part in dest.rglob("*.parquet"))
+
+
 def _write_parquet(
     con, marts: _Marts, build_dir: Path, previous: Path | None,
     rewrite: dict[str, set[dt.date]] | None, counts: dict[str, int], info: pa.Table,
+    days: list[dt.date] | None = None,
 ) -> int:
     """Write the build's Parquet folder; with ``previous`` and ``rewrite``, link the parts of
     unchanged runs from ``previous``. Return the number of parts linked.
@@ -446,23 +520,33 @@ def _write_parquet(
     for name in marts.names:
         dest = build_dir / name
         dest.mkdir()
-        if name not in marts.article:
+        if name in DAY_MARTS and name not in marts.article:
+            carried = _carry_day_months(
+                con, name, dest, previous if rewrite is not None else None, days)
+            if carried and _rows_in_parts(dest) != counts[name]:
+                log.warning("publish: %s's linked months do not add up: writing all", name)
+                shutil.rmtree(dest)
+                dest.mkdir()
+                _write_day_months(con, name, DAY_MARTS[name], dest, None)
+                carried = 0
+            linked += carried
+        elif name not in marts.article:
             table = con.sql(f"select * from {MART_SCHEMA}.{name}").to_arrow_table()
             pq.write_table(table, dest / ALL_PART)
             continue
-        if previous is None or rewrite is None:
+        elif previous is None or rewrite is None:
             written = _write_run_parts(con, name, dest, None, by_month=True)
             if written != counts[name]:
                 raise RuntimeError(f"{name}: {counts[name] - written} rows have no article in "
                                    f"{ARTICLES}, so no run date")
         else:
-            days: set[dt.date] = set()
+            day_runs: set[dt.date] = set()
             for month, month_runs in sorted(months.items()):
                 changed = {r for r in rewrite[name] if _month(r) == month}
                 n, todo = _carry_month(con, name, dest, previous, month, changed, month_runs)
                 linked += n
-                days |= todo
-            _write_run_parts(con, name, dest, days)
+                day_runs |= todo
+            _write_run_parts(con, name, dest, day_runs)
         if not any(dest.iterdir()):  # no rows: one empty part, so a glob still matches
             empty = con.sql(f"select * from {MART_SCHEMA}.{name} limit 0").to_arrow_table()
             pq.write_table(empty, dest / ALL_PART)
@@ -534,10 +618,11 @@ def publish(settings: Settings, con) -> Path:
     )
     owed = unpublished_runs(settings)
     changed = None if owed is None else owed | pending_run_dates(settings)
-    previous_id, rewrite = "", None
+    previous_id, rewrite, days = "", None, None
     if changed is not None and target.exists() and marts.article:
         try:
-            previous_id, rewrite = _update_copy(con, marts, target, tmp, changed, counts, info)
+            previous_id, rewrite, days = _update_copy(
+                con, marts, target, tmp, changed, counts, info)
         except _CopyWhole as exc:
             log.info("publish: copying every mart (%s)", exc)
         except Exception:
@@ -558,7 +643,7 @@ def publish(settings: Settings, con) -> Path:
         for n in marts.article
     ):
         previous = None  # pruned, or an older layout (one file per mart, or per run date)
-    linked = _write_parquet(con, marts, build_dir, previous, rewrite, counts, info)
+    linked = _write_parquet(con, marts, build_dir, previous, rewrite, counts, info, days)
     link = out_dir / "parquet"
     readers_on = link.resolve().name if link.is_symlink() else build_id
     tmp.replace(target)

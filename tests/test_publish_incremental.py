@@ -72,9 +72,11 @@ def _published(settings: Settings) -> dict[str, list]:
         for partition in sorted(p for p in (build / name).iterdir() if p.is_dir()):
             rows = con.read_parquet(str(partition / "*.parquet")).fetchall()
             out[f"{name}/{partition.name}"] = sorted(rows, key=repr)
-        # What a reader reads: the whole mart, hive-partitioned (run_month as a column).
+        # What a reader reads: the whole mart, hive-partitioned (run_month, or the day-level
+        # relations' relation_month, as a column).
+        key = "relation_month" if name == "fct_country_relations" else "run_month"
         hive = con.sql(
-            f"select * exclude (run_month) from read_parquet('{build / name}/**/*.parquet', "
+            f"select * exclude ({key}) from read_parquet('{build / name}/**/*.parquet', "
             "hive_partitioning = true, union_by_name = true)"
         ).fetchall() if any(p.is_dir() for p in (build / name).iterdir()) else (
             con.read_parquet(str(build / name / "*.parquet")).fetchall())
@@ -98,6 +100,12 @@ def _parts(build: Path) -> dict[str, int]:
     """Inode of every part of the article marts, by mart/part name."""
     return {f"{name}/{p.name}": p.stat().st_ino
             for name in ARTICLE_MARTS for p in (build / name).rglob("*.parquet")}
+
+
+def _relation_parts(build: Path) -> dict[str, int]:
+    """Inode of every part of the day-level relations, by partition/part name."""
+    folder = build / "fct_country_relations"
+    return {str(p.relative_to(folder)): p.stat().st_ino for p in folder.rglob("*.parquet")}
 
 
 def _log(caplog: pytest.LogCaptureFixture) -> str:
@@ -142,6 +150,10 @@ def test_nightly_runs_publish_incrementally_and_equal_a_full_publish(
     assert "incrementally: runs ['2019-03-07'] changed" in _log(caplog)
     assert unpublished_runs(settings) == set()
     new_parts = _parts(_build_dir(settings))
+    # The relations are by month of their day: 03-04 got new pairs, so 2019-03 is rewritten.
+    relations = _relation_parts(_build_dir(settings))
+    assert list(relations) == ["relation_month=2019-03/part-2019-03.parquet"]
+    assert relations.items() != _relation_parts(before).items()
     rewritten = {k for k, ino in new_parts.items() if old_parts.get(k) != ino}
     assert {k for k in rewritten if "2019-03-07" not in k} == {
         "fct_article_country_pairs/part-2019-03-05.parquet",  # the story's copies changed
@@ -251,4 +263,20 @@ def test_a_change_to_most_runs_of_a_month_rewrites_it_as_one_part(
     assert all("_" in k for k in new_parts), new_parts  # month parts only
     assert len(new_parts) == len({k.split("/")[0] for k in new_parts})  # one per mart
     assert not set(new_parts.values()) & set(old_parts.values())
+    _assert_equals_full_publish(settings)
+
+
+def test_a_publish_without_changes_links_every_relation_month(
+    warehouse: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """fct_country_relations is laid out by the month of its day: a publish rewrites only the
+    months of the days dbt recomputed (none here), so its cost follows the change."""
+    settings = warehouse
+    before = _relation_parts(_build_dir(settings))
+    assert before and all(k.startswith("relation_month=") for k in before)
+    mark_unpublished(settings, [])
+    with connect(settings.db_path) as con:
+        publish(settings, con)
+    assert "incrementally: runs [] changed" in _log(caplog)
+    assert _relation_parts(_build_dir(settings)) == before  # the same files, linked
     _assert_equals_full_publish(settings)
