@@ -28,11 +28,17 @@ A publish is incremental, so a night costs what changed, not the archive:
   any error or count mismatch.
 - Parquet (the lake): an article mart is a hive-partitioned dataset by the month of its
   articles' run date, ``<mart>/run_month=YYYY-MM/part-*.parquet``. A full publish writes one
-  part per month (``part-<first run>_<last run>.parquet``); an incremental one writes the
-  changed runs as day parts (``part-<run date>.parquet``) beside the parts it hard-links
-  from the previous build, and rewrites a month as one part when half its runs changed or
-  a changed run is inside a month part (so an actor-level change rewrites one file per
-  month, not one per run date). Other marts have one ``<mart>/part-all.parquet``.
+  part per month (``part-<first run>_<last run>.parquet``). An incremental one hard-links
+  every part from the previous build whose runs did not change, patches the parts that
+  hold replaced articles (the file read, those articles' rows swapped for their rows now:
+  an actor-level change rewrites the parts holding the actor's articles once and adds no
+  file), writes a run no part covers (a new night) as a day part
+  (``part-<run date>.parquet``) and a month where half the runs were rebuilt whole as one
+  part. ``fct_country_relations`` (day level) is partitioned by the month of its day,
+  ``relation_month=YYYY-MM/part-YYYY-MM.parquet``: the months of the replaced days are
+  written again, the others linked. Other marts have one ``<mart>/part-all.parquet``. Each
+  partitioned mart's parts must add up to the mart's row count (else it is written whole,
+  with a warning).
 """
 
 from __future__ import annotations
@@ -191,12 +197,21 @@ def _clear_touched(settings: Settings, con) -> None:
         con.execute(f"delete from {TOUCHED}")
 
 
+@dataclass(frozen=True)
+class _Changes:
+    """What an incremental publish replaced, for the Parquet lake to follow."""
+
+    runs: set[dt.date]  # the runs rebuilt whole
+    rewrite: dict[str, set[dt.date]]  # per article mart: the runs whose rows changed
+    replaced: dict[str, set]  # per article mart: the articles whose rows were replaced
+    days: list[dt.date] | None  # the days of fct_country_relations replaced (None: all)
+
+
 def _apply_changes(
     con, marts: _Marts, changed: set[dt.date], counts: dict[str, int]
-) -> tuple[dict[str, set[dt.date]], list[dt.date] | None]:
-    """Bring ``pub`` (a copy of the published file) to the marts; return, per article mart,
-    the run dates whose rows changed, and the days of ``fct_country_relations`` replaced
-    (None: unknown, all of them). Raise ``_CopyWhole`` when it cannot."""
+) -> _Changes:
+    """Bring ``pub`` (a copy of the published file) to the marts; return what changed.
+    Raise ``_CopyWhole`` when it cannot."""
     published = _columns(con, "pub", "main")
     listed = [
         r[0] for r in con.execute(f"select table_name from pub.main.{BUILD_TABLE}").fetchall()
@@ -267,7 +282,7 @@ def _apply_changes(
     }
     if wrong:
         raise RuntimeError(f"row counts (published, marts) differ: {wrong}")
-    return rewrite, days
+    return _Changes(set(changed), rewrite, replace, days)
 
 
 def _write_build_info(con, info: pa.Table) -> None:
@@ -282,9 +297,9 @@ def _write_build_info(con, info: pa.Table) -> None:
 def _update_copy(
     con, marts: _Marts, target: Path, tmp: Path, changed: set[dt.date],
     counts: dict[str, int], info: pa.Table,
-) -> tuple[str, dict[str, set[dt.date]], list[dt.date] | None]:
+) -> tuple[str, _Changes]:
     """Write ``tmp`` as a copy of ``target`` brought to the marts; return the previous build
-    id, the run dates to rewrite per article mart and the relation days replaced."""
+    id and what changed."""
     shutil.copyfile(target, tmp)
     con.execute("attach ? as pub", [str(tmp)])
     try:
@@ -293,7 +308,7 @@ def _update_copy(
         ).fetchall()
         con.execute("begin")
         try:
-            rewrite, days = _apply_changes(con, marts, changed, counts)
+            changes = _apply_changes(con, marts, changed, counts)
             _write_build_info(con, info)
             con.execute("commit")
         except BaseException:
@@ -302,7 +317,7 @@ def _update_copy(
         con.execute("checkpoint pub")  # all in the file: only the file is renamed
     finally:
         con.execute("detach pub")
-    return (previous[0][0] if len(previous) == 1 else ""), rewrite, days
+    return (previous[0][0] if len(previous) == 1 else ""), changes
 
 
 def _full_copy(con, marts: _Marts, tmp: Path, info: pa.Table) -> None:
@@ -341,7 +356,7 @@ def _part_name(first: dt.date, last: dt.date | None = None) -> str:
 
 def _part_runs(path: Path) -> tuple[dt.date, dt.date]:
     """The runs a part file covers, from its name (inverse of ``_part_name``)."""
-    first, _, last = path.stem.removeprefix("part-").partition("_")
+    first, _, last = path.stem.removeprefix("part-").partition("~")[0].partition("_")
     return dt.date.fromisoformat(first), dt.date.fromisoformat(last or first)
 
 
@@ -399,32 +414,86 @@ def _write_run_parts(
     return written
 
 
-def _carry_month(
-    con, name: str, dest: Path, previous: Path, month: str, changed: set[dt.date],
-    month_runs: set[dt.date],
-) -> tuple[int, set[dt.date]]:
-    """Bring one month partition of an article mart from the previous build: link every
-    part no changed run touches; return (parts linked, runs still to write as day parts).
-    A month where half its runs changed (an actor-level change touches them all) is
-    rewritten as one month part instead: one file per month, not one per run date."""
-    old = previous / name / f"{PARTITION}={month}"
-    parts = sorted(old.iterdir()) if old.is_dir() else []
-    if len(changed) * 2 > len(month_runs) or any(
-        first <= run <= last for p in parts if "_" in p.stem
-        for first, last in [_part_runs(p)] for run in changed
-    ):
-        _write_run_parts(con, name, dest, month_runs, by_month=True)
-        return 0, set()
+def _article_rows(con, name: str, ids: set) -> pa.Table:
+    """``name``'s rows of the articles ``ids`` now, with their run date (``RUN_COLUMN``)."""
+    return con.sql(
+        f"select m.*, a.run_date as {RUN_COLUMN} from {MART_SCHEMA}.{name} as m "
+        f"join {MART_SCHEMA}.{ARTICLES} as a on a.article_id = m.article_id "
+        "where m.article_id in (select unnest(?))",
+        params=[list(ids)],
+    ).to_arrow_table()
+
+
+def _versioned(part: str, tag: str) -> str:
+    """The name of a part rewritten by an incremental publish (build ``tag``): parts are
+    immutable, so a copy of the lake (``aws s3 sync``) sees a changed part as a new file."""
+    stem = part.removesuffix(".parquet").partition("~")[0]
+    return f"{stem}~{tag}.parquet"
+
+
+def _patch_part(part: Path, dest: Path, ids: pa.Array, fresh: pa.Table, tag: str) -> bool:
+    """Write ``part`` again under ``dest`` without the rows of the articles ``ids`` and with
+    their rows now (``fresh``) whose run the part covers, under a new name (``_versioned``);
+    False when nothing is left."""
+    first, last = _part_runs(part)
+    old = pq.ParquetFile(part).read()
+    kept = old.filter(pc.invert(pc.is_in(old.column("article_id"), value_set=ids)))
+    runs = fresh.column(RUN_COLUMN)
+    mine = pc.and_(pc.greater_equal(runs, pa.scalar(first, pa.date32())),
+                   pc.less_equal(runs, pa.scalar(last, pa.date32())))
+    added = fresh.filter(mine).drop_columns([RUN_COLUMN])
+    if added.schema != kept.schema:
+        added = added.cast(kept.schema)
+    table = pa.concat_tables([kept, added])
+    if not table.num_rows:
+        return False
+    dest.mkdir(exist_ok=True)
+    pq.write_table(table, dest / _versioned(part.name, tag))
+    return True
+
+
+def _carry_article_mart(
+    con, name: str, dest: Path, previous: Path, months: dict[str, set[dt.date]],
+    changes: _Changes, tag: str,
+) -> int:
+    """Bring an article mart's partitions from the previous build; return the parts linked.
+
+    A part none of whose runs changed is linked. A part holding changed rows is patched: its
+    file is read, the rows of the replaced articles dropped and their rows now added, so an
+    actor-level change (a speaker's country reaches every date it speaks on) rewrites the
+    parts that hold those articles once, whatever their size, and never adds files. A run
+    no part covers (a new night) becomes a day part. A month where half the runs were
+    rebuilt whole (a backfill) is written again as one month part."""
+    rewrite, replaced = changes.rewrite[name], changes.replaced[name]
     linked = 0
-    for part in parts:
-        first, last = _part_runs(part)
-        if first == last and (first in changed or first not in month_runs):
+    compact: set[dt.date] = set()
+    day_runs: set[dt.date] = set()
+    patch: list[Path] = []
+    for month, month_runs in sorted(months.items()):
+        old = previous / name / f"{PARTITION}={month}"
+        parts = sorted(old.iterdir()) if old.is_dir() else []
+        if len({r for r in changes.runs if _month(r) == month}) * 2 > len(month_runs):
+            compact |= month_runs
             continue
-        folder = dest / old.name
-        folder.mkdir(exist_ok=True)
-        _link(part, folder / part.name)
-        linked += 1
-    return linked, changed & month_runs
+        covered: set[dt.date] = set()
+        for part in parts:
+            first, last = _part_runs(part)
+            covered |= {r for r in month_runs if first <= r <= last}
+            if any(first <= r <= last for r in rewrite):
+                patch.append(part)
+            elif first != last or first in month_runs:
+                (dest / old.name).mkdir(exist_ok=True)
+                _link(part, dest / old.name / part.name)
+                linked += 1
+        day_runs |= {r for r in rewrite if _month(r) == month} - covered
+    if patch:
+        fresh = _article_rows(con, name, replaced)
+        ids = pa.array(sorted(replaced), pa.string())
+        for part in patch:
+            _patch_part(part, dest / part.parent.name, ids, fresh, tag)
+    _write_run_parts(con, name, dest, compact, by_month=True)
+    _write_run_parts(con, name, dest, day_runs)
+    return linked
 
 
 DAY_MARTS = {RELATIONS: "relation_date"}  # day-level marts, partitioned by that day's month
@@ -432,9 +501,12 @@ DAY_PARTITION = "relation_month"
 MONTH_COLUMN = "wirehouse_publish_month"
 
 
-def _write_day_months(con, name: str, column: str, dest: Path, months: set[str] | None) -> int:
+def _write_day_months(
+    con, name: str, column: str, dest: Path, months: set[str] | None, tag: str = ""
+) -> int:
     """Write ``name``'s rows of ``months`` (None: all) as one part per month of ``column``,
-    ``dest/relation_month=YYYY-MM/part-YYYY-MM.parquet``; return the rows written."""
+    ``dest/relation_month=YYYY-MM/part-YYYY-MM.parquet`` (``~tag`` before the suffix when a
+    ``tag`` is given: ``_versioned``); return the rows written."""
     if months is not None and not months:
         return 0
     month = f"strftime({column}, '%Y-%m')"
@@ -450,7 +522,9 @@ def _write_day_months(con, name: str, column: str, dest: Path, months: set[str] 
         if current is not None:
             folder = dest / f"{DAY_PARTITION}={current}"
             folder.mkdir()
-            pq.write_table(pa.Table.from_batches(pending), folder / f"part-{current}.parquet")
+            part = f"part-{current}.parquet"
+            pq.write_table(pa.Table.from_batches(pending),
+                           folder / (_versioned(part, tag) if tag else part))
         pending.clear()
 
     for batch in reader:
@@ -470,7 +544,7 @@ def _write_day_months(con, name: str, column: str, dest: Path, months: set[str] 
 
 
 def _carry_day_months(
-    con, name: str, dest: Path, previous: Path | None, days: list[dt.date] | None
+    con, name: str, dest: Path, previous: Path | None, days: list[dt.date] | None, tag: str
 ) -> int:
     """A day-level mart's Parquet: the months of the replaced ``days`` written again, every
     other month linked from ``previous``; everything written when either is unknown. Return
@@ -491,7 +565,7 @@ def _carry_day_months(
         for part in folder.iterdir():
             _link(part, dest / folder.name / part.name)
             linked += 1
-    _write_day_months(con, name, column, dest, touched)
+    _write_day_months(con, name, column, dest, touched, tag)
     return linked
 
 
@@ -501,10 +575,9 @@ def _rows_in_parts(dest: Path) -> int:
 
 def _write_parquet(
     con, marts: _Marts, build_dir: Path, previous: Path | None,
-    rewrite: dict[str, set[dt.date]] | None, counts: dict[str, int], info: pa.Table,
-    days: list[dt.date] | None = None,
+    changes: _Changes | None, counts: dict[str, int], info: pa.Table,
 ) -> int:
-    """Write the build's Parquet folder; with ``previous`` and ``rewrite``, link the parts of
+    """Write the build's Parquet folder; with ``previous`` and ``changes``, link the parts of
     unchanged runs from ``previous``. Return the number of parts linked.
 
     An article mart is a hive-partitioned dataset, ``<mart>/run_month=YYYY-MM/part-*.parquet``
@@ -522,7 +595,8 @@ def _write_parquet(
         dest.mkdir()
         if name in DAY_MARTS and name not in marts.article:
             carried = _carry_day_months(
-                con, name, dest, previous if rewrite is not None else None, days)
+                con, name, dest, previous if changes is not None else None,
+                changes.days if changes is not None else None, build_dir.name[:8])
             if carried and _rows_in_parts(dest) != counts[name]:
                 log.warning("publish: %s's linked months do not add up: writing all", name)
                 shutil.rmtree(dest)
@@ -534,19 +608,21 @@ def _write_parquet(
             table = con.sql(f"select * from {MART_SCHEMA}.{name}").to_arrow_table()
             pq.write_table(table, dest / ALL_PART)
             continue
-        elif previous is None or rewrite is None:
+        elif previous is None or changes is None:
             written = _write_run_parts(con, name, dest, None, by_month=True)
             if written != counts[name]:
                 raise RuntimeError(f"{name}: {counts[name] - written} rows have no article in "
                                    f"{ARTICLES}, so no run date")
         else:
-            day_runs: set[dt.date] = set()
-            for month, month_runs in sorted(months.items()):
-                changed = {r for r in rewrite[name] if _month(r) == month}
-                n, todo = _carry_month(con, name, dest, previous, month, changed, month_runs)
-                linked += n
-                day_runs |= todo
-            _write_run_parts(con, name, dest, day_runs)
+            carried = _carry_article_mart(
+                con, name, dest, previous, months, changes, build_dir.name[:8])
+            if _rows_in_parts(dest) != counts[name]:
+                log.warning("publish: %s's Parquet parts do not add up: writing all", name)
+                shutil.rmtree(dest)
+                dest.mkdir()
+                _write_run_parts(con, name, dest, None, by_month=True)
+                carried = 0
+            linked += carried
         if not any(dest.iterdir()):  # no rows: one empty part, so a glob still matches
             empty = con.sql(f"select * from {MART_SCHEMA}.{name} limit 0").to_arrow_table()
             pq.write_table(empty, dest / ALL_PART)
@@ -618,18 +694,17 @@ def publish(settings: Settings, con) -> Path:
     )
     owed = unpublished_runs(settings)
     changed = None if owed is None else owed | pending_run_dates(settings)
-    previous_id, rewrite, days = "", None, None
+    previous_id, changes = "", None
     if changed is not None and target.exists() and marts.article:
         try:
-            previous_id, rewrite, days = _update_copy(
-                con, marts, target, tmp, changed, counts, info)
+            previous_id, changes = _update_copy(con, marts, target, tmp, changed, counts, info)
         except _CopyWhole as exc:
             log.info("publish: copying every mart (%s)", exc)
         except Exception:
             log.warning("incremental publish failed: copying every mart", exc_info=True)
-        if rewrite is None:
+        if changes is None:
             _discard(tmp)
-    if rewrite is None:
+    if changes is None:
         _full_copy(con, marts, tmp, info)
     pause_point("publish")
 
@@ -643,15 +718,15 @@ def publish(settings: Settings, con) -> Path:
         for n in marts.article
     ):
         previous = None  # pruned, or an older layout (one file per mart, or per run date)
-    linked = _write_parquet(con, marts, build_dir, previous, rewrite, counts, info, days)
+    linked = _write_parquet(con, marts, build_dir, previous, changes, counts, info)
     link = out_dir / "parquet"
     readers_on = link.resolve().name if link.is_symlink() else build_id
     tmp.replace(target)
     _switch_parquet(out_dir, build_dir)
     _prune_builds(builds_dir, {build_id, readers_on})
-    clear_unpublished(settings, changed if rewrite is not None else None)
+    clear_unpublished(settings, changed if changes is not None else None)
     _clear_touched(settings, con)
-    if rewrite is None:
+    if changes is None:
         log.info("published build %s: every mart copied to %s (%s)", build_id, target, counts)
     else:
         log.info("published build %s incrementally: runs %s changed, %d Parquet parts linked "
