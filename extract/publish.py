@@ -509,11 +509,12 @@ def _write_day_months(
     ``tag`` is given: ``_versioned``); return the rows written."""
     if months is not None and not months:
         return 0
-    month = f"strftime({column}, '%Y-%m')"
-    where = "" if months is None else f"where {month} in (select unnest(?::varchar[])) "
+    # ``column`` is a column name from DAY_MARTS, never data.
+    where = ("" if months is None else
+             f"where strftime({column}, '%Y-%m') in (select unnest(?::varchar[])) ")
     reader = con.sql(
-        f"select *, {month} as {MONTH_COLUMN} from {MART_SCHEMA}.{name} {where}"
-        f"order by {MONTH_COLUMN}",
+        f"select *, strftime({column}, '%Y-%m') as {MONTH_COLUMN} from {MART_SCHEMA}.{name} "
+        f"{where}order by {MONTH_COLUMN}",
         params=None if months is None else [sorted(months)],
     ).to_arrow_reader()
     current, pending, written = None, [], 0
