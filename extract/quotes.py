@@ -171,12 +171,16 @@ def _reported_statement(
     speaker = att.speaker
     sp_start = speaker[0].idx if speaker else None
     sp_end = speaker[-1].idx + len(speaker[-1]) if speaker else None
+    cue, cue_start = att.cue, att.cue_start
+    if rep.cue_shown is not None and cue_start is not None and rep.cue_shown < cue_start:
+        cue_start = rep.cue_shown  # `needs to release`: written with the governing verb
+        cue = ctx.text[cue_start : att.cue_end]
     return Statement(
         rep.content_start,
         rep.content_end,
         ctx.text[rep.content_start : rep.content_end],
-        att.cue,
-        att.cue_start,
+        cue,
+        cue_start,
         att.cue_end,
         sp_start,
         sp_end,

@@ -44,6 +44,7 @@ from extract.speech_cues import (
     OBJECT_LEMMAS,
     PASSIVE_REPORTS,
     PREP_CUES,
+    PRT_OBJECT_CUES,
     SEEM_LEMMAS,
     SUBJ_DEPS,
     cue_extent,
@@ -67,6 +68,7 @@ class Reported:
     cue_token: Token
     attribution: Attribution
     kind: str = "indirect"
+    cue_shown: int | None = None  # where the cue as written starts, if before the cue verb
 
 
 def find_reported(ctx: DocContext) -> list[Reported]:
@@ -103,6 +105,7 @@ _CUE_WORDS = (
     | {noun for noun, _ in NOUN_PREP_CUES | LIGHT_NOUN_PREP_CUES}
     | {verb for verb, _ in PREP_CUES}
     | {verb for verb, _ in CUE_PHRASES}
+    | {verb for verb, _ in PRT_OBJECT_CUES}
     | SEEM_LEMMAS
     | AS_LEMMAS
     | ATTITUDE_ADJECTIVES
@@ -281,7 +284,8 @@ def _verb_content(
             return _subtree(ctx, obj[0])  # the parser hangs `as` on the object
         if as_ and _participle(verb):
             return [t for c in as_[0].children if c.dep_ == "pobj" for t in _subtree(ctx, c)]
-    if lemma in OBJECT_LEMMAS and not any(
+    prt_cue = any(c.dep_ == "prt" and (lemma, c.lower_) in PRT_OBJECT_CUES for c in children)
+    if (lemma in OBJECT_LEMMAS or prt_cue) and not any(
         c.dep_ == "prt" and c.lower_ != "out" and (lemma, c.lower_) not in PREP_CUES | CUE_PHRASES
         for c in children
     ):
@@ -676,7 +680,12 @@ def _make(
         start, end = cue_extent(ctx, cue)
     mention = mention_tokens(ctx, speaker) if speaker is not None else []
     att = Attribution(ctx.text[start:end], start, end, mention, speaker)
-    return Reported(span[0], span[1], cue, att)
+    shown = start
+    if cue.dep_ == "xcomp" and 0 < cue.i - cue.head.i <= 3 and cue.head.pos_ in {"VERB", "AUX"}:
+        # `needs to release`, `refused to endorse`: the governing verb is written as part
+        # of the cue (the finder's logic keeps the verb's own position)
+        shown = min(start, cue_extent(ctx, cue.head)[0])
+    return Reported(span[0], span[1], cue, att, cue_shown=shown)
 
 
 __all__ = ["Reported", "find_reported"]

@@ -136,8 +136,12 @@ OBJECT_LEMMAS = frozenset(
     offer name nominate identify thank seek consider ignore embrace promote compare
     encourage request approve adopt introduce knock unveil share like love hate trust
     respect admire accept downplay invoke laud heckle
-    fault vilify demonize demonise""".split()
+    fault vilify demonize demonise
+    release sign file expose appoint address pass""".split()
 )
+# Verbs whose object is the content only with their particle: `laid out a plan`.
+PRT_OBJECT_CUES = {("lay", "out"), ("spell", "out"), ("single", "out"), ("roll", "out"),
+                   ("call", "out"), ("map", "out"), ("set", "out"), ("hash", "out")}
 # Passive verbs that report without an agent: "the deal was announced", "a leak was
 # reported"; other passives count only with an agent or an infinitive ("is said to").
 PASSIVE_REPORTS = frozenset(

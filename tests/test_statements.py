@@ -314,3 +314,19 @@ def test_reported_clause_beside_a_quote_credited_to_the_same_cue(nlp: Language) 
     stmts = [(s.kind, s.quote_text) for s in find_statements(nlp(text))]
     assert ("indirect", "she saw no reason to quit") in stmts
     assert ("partial", "we will fight on.") in stmts
+
+
+def test_object_of_a_verb_of_publication(nlp: Language) -> None:
+    st = by_cue(nlp, "The ministry released a report on the oil spill.", "released")
+    check(st, "a report on the oil spill", "The ministry")
+
+
+def test_object_of_a_verb_with_its_particle(nlp: Language) -> None:
+    st = by_cue(nlp, "The governor laid out a plan for the harbour.", "laid out")
+    check(st, "a plan for the harbour", "The governor")
+
+
+def test_infinitive_cue_is_written_with_its_governing_verb(nlp: Language) -> None:
+    st = by_cue(nlp, "The mayor will have to address the budget gap.", "will have to address")
+    check(st, "the budget gap", "The mayor")
+    assert (st.cue_start, st.cue_end) == (10, 30)
