@@ -78,6 +78,7 @@ def find_reported(ctx: DocContext) -> list[Reported]:
     cues = _cue_hashes(strings)
     according = strings["according"]
     in_ = strings["in"]
+    hearsay = {strings[w] for w in _HEARSAY}
     colon = strings[":"]
     # compare hashes of the whole doc at once; build a Token only for the possible cues
     lemmas = doc.to_array(LEMMA).tolist()
@@ -90,6 +91,8 @@ def find_reported(ctx: DocContext) -> list[Reported]:
             found = _headline(ctx, doc[i])
         elif lower == in_:
             found = _in_source(ctx, doc[i])
+        elif lower in hearsay:
+            found = _hearsay(ctx, doc[i])
         else:
             continue
         if found is not None:
@@ -496,16 +499,36 @@ def _in_source(ctx: DocContext, tok: Token) -> Reported | None:
     return Reported(span[0], span[1], tok, att)
 
 
+# Adverbs that report without a source: `Trump reportedly told aides ...`.
+_HEARSAY = frozenset({"reportedly", "purportedly"})
+
+
+def _hearsay(ctx: DocContext, adv: Token) -> Reported | None:
+    """`X reportedly met Y`: a statement without a speaker whose content is the clause
+    the adverb modifies."""
+    verb = adv.head
+    if adv.dep_ != "advmod" or verb.pos_ not in {"VERB", "AUX"} or ctx.in_quote(adv):
+        return None
+    content = [t for t in _subtree(ctx, verb) if t.i != adv.i]
+    span = _span(ctx, content)
+    if span is None:
+        return None
+    att = Attribution(adv.text, adv.idx, adv.idx + len(adv), [], None)
+    return Reported(span[0], span[1], adv, att)
+
+
 # --------------------------------------------------------------------------- headlines
 
 _HEADLINE_PREFIX = 6  # words before the colon: `Former AG Mukasey at RNC: ...`
 _NOT_HEADLINE_SPEAKERS = frozenset(
     """breaking update updated correction video watch photos photo exclusive editor note
-    live analysis opinion read related source sources transcript""".split()
+    live analysis opinion read related source sources transcript look boom wow speech
+    full""".split()
 )
 # common nouns that speak in headlines: `Poll: voters turn to X`, `Report: ...`
 _HEADLINE_SOURCES = frozenset(
-    "poll survey report study official officials aide aides expert experts".split()
+    "poll survey report study official officials aide aides expert experts insider "
+    "insiders historian historians analyst analysts critic critics newspaper camp editorial".split()
 )
 
 
@@ -541,7 +564,11 @@ def _headline(ctx: DocContext, colon: Token) -> Reported | None:
     nouns = [t for t in name if t.pos_ in {"PROPN", "NOUN"}]
     if not nouns or len(nouns[-1].text) < 2 or nouns[-1].lower_ in _NOT_HEADLINE_SPEAKERS:
         return None  # `Q: ...`, `Breaking: ...`, `Editor's note: ...`
-    if nouns[-1].pos_ != "PROPN" and nouns[-1].lemma_.lower() not in _HEADLINE_SOURCES:
+    if (
+        nouns[-1].pos_ != "PROPN" and nouns[-1].lemma_.lower() not in _HEADLINE_SOURCES
+        # a capitalised noun the tagger took for a common one (`Sanders: ...`)
+        and not (nouns[-1].text[:1].isupper() and nouns[-1].i == colon.i - 1)
+    ):
         return None
     span = _span(ctx, content)
     if span is None:

@@ -330,3 +330,14 @@ def test_infinitive_cue_is_written_with_its_governing_verb(nlp: Language) -> Non
     st = by_cue(nlp, "The mayor will have to address the budget gap.", "will have to address")
     check(st, "the budget gap", "The mayor")
     assert (st.cue_start, st.cue_end) == (10, 30)
+
+
+def test_headline_speaker_tagged_as_a_common_noun(nlp: Language) -> None:
+    # the tagger reads the surname `Cook` as the noun `cook`; capitalised before the colon
+    text = "Cook: The harbour tax has failed.\n\nThe vote is on Monday."
+    check(by_cue(nlp, text, ":"), "The harbour tax has failed", "Cook")
+
+
+def test_reportedly_is_a_statement_without_a_speaker(nlp: Language) -> None:
+    text = "The minister reportedly told aides he would resign."
+    check(by_cue(nlp, text, "reportedly"), text.rstrip("."), None)
