@@ -351,8 +351,9 @@ def load_staged(settings: Settings, plan: BackfillPlan) -> int:
     return n
 
 
-def build_and_publish(settings: Settings, *, force: bool = False) -> bool:
-    """One dbt build and one publish, if a load since the last publish asks for it."""
+def build_and_publish(settings: Settings, *, force: bool = False, parsed=None) -> bool:
+    """One dbt build and one publish, if a load since the last publish asks for it
+    (``parsed``: the project parsed ahead, ``build.parse_project``)."""
     from extract.build import build
     from extract.publish import publish
     from extract.warehouse import connect
@@ -362,18 +363,47 @@ def build_and_publish(settings: Settings, *, force: bool = False) -> bool:
     if not (force or state.get("build_pending") or not published):
         log.info("backfill: nothing new loaded and marts already published; no dbt build")
         return False
-    build(settings, [dt.date.fromisoformat(d) for d in state.get("finished", [])])
+    build(settings, [dt.date.fromisoformat(d) for d in state.get("finished", [])], parsed=parsed)
     with connect(settings.db_path) as con:
         publish(settings, con)
     state_path(settings).unlink(missing_ok=True)
     return True
 
 
+def _parse_ahead(settings: Settings, parsed: list) -> None:
+    """``build.parse_project`` into ``parsed``; a failure here only means the build parses
+    the project itself (and reports the error if it is the project's)."""
+    from extract.build import parse_project
+
+    try:
+        parsed.append(parse_project(settings))
+    except Exception as exc:  # the build parses again and fails loudly if it must
+        log.warning("backfill: parsing the dbt project ahead of the build failed: %s", exc)
+
+
+def extraction_order(plan: BackfillPlan, workers: int) -> list[str]:
+    """The pending chunks in the order the pool takes them: date order (each date loads as
+    soon as its chunks are done), except the last ``2 * workers``, largest first. A date's
+    last chunk is partial (10 to 200 articles); in date order a full chunk could come last,
+    and one worker would idle while the other ran it alone. Largest first, the pool's last
+    tasks are short ones and the workers finish close together."""
+    refs = plan.pending_refs()
+    articles = {f"{d.run_date.isoformat()}/{c}": k
+                for d in plan.staged for c, k in d.chunks.items()}
+    cut = max(0, len(refs) - 2 * max(1, workers))
+    # Stable: equal sizes keep date order.
+    return refs[:cut] + sorted(refs[cut:], key=lambda r: -articles[r])
+
+
 def _extract_and_load(
-    settings: Settings, plan: BackfillPlan, workers: int, on_articles: Callable[[int], None]
+    settings: Settings, plan: BackfillPlan, workers: int, on_articles: Callable[[int], None],
+    parsed: list | None = None,
 ) -> int:
     """Extract every pending chunk (in ``workers`` spaCy processes) and load each date, in
-    date order, as soon as its chunks are all extracted; the dates loaded."""
+    date order, as soon as its chunks are all extracted; the dates loaded. With ``parsed``
+    (a list), dbt is imported and the project parsed (``build.parse_project``, appended to
+    it) in a thread once a worker has nothing left to take: on the core that worker leaves
+    idle while the others finish, not after them."""
     pending = {d.run_date: set(d.pending) for d in plan.staged}
     queue = list(plan.staged)
     loaded = 0
@@ -392,7 +422,7 @@ def _extract_and_load(
         load_ready()
 
     load_ready()  # dates staged before and fully extracted
-    refs = plan.pending_refs()
+    refs = extraction_order(plan, workers)
     workers = min(workers, len(refs))
     if workers <= 1:
         for ref in refs:
@@ -400,8 +430,10 @@ def _extract_and_load(
             chunk_done(ref)
         return loaded
     import multiprocessing
+    import threading
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
+    importer: threading.Thread | None = None
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         futures = {pool.submit(extract_ref, settings, ref): ref for ref in refs}
@@ -412,9 +444,16 @@ def _extract_and_load(
                 for future in sorted(finished, key=lambda f: futures[f]):
                     ref, _ = future.result()
                     chunk_done(ref)
+                if parsed is not None and importer is None and len(todo) < workers:
+                    importer = threading.Thread(
+                        target=_parse_ahead, args=(settings, parsed), name="dbt-parse",
+                        daemon=True)
+                    importer.start()
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+    if importer is not None:
+        importer.join()
     return loaded
 
 
@@ -445,9 +484,10 @@ def run_backfill(
         bar = bars.add_task("articles", total=plan.total_articles,
                             completed=plan.total_articles - plan.pending_articles,
                             visible=plan.total_articles > 0)
+        parsed: list = []
         loaded = _extract_and_load(settings, plan, workers,
-                                   lambda n: bars.advance(bar, n))
-    built = build_and_publish(settings) if build else False
+                                   lambda n: bars.advance(bar, n), parsed if build else None)
+    built = build_and_publish(settings, parsed=parsed[0] if parsed else None) if build else False
     totals = {"seen": 0, "loaded": 0, "duplicate": 0, "rejected": 0}
     for day in plan.staged:
         for k in totals:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import gc
 import hashlib
 import json
 import logging
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from extract.config import DBT_PROJECT_DIR, Settings
 
@@ -26,8 +28,10 @@ def dbt_env(settings: Settings) -> None:
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 
-def run_dbt(settings: Settings, args: Sequence[str]) -> None:
-    """Invoke dbt with ``args`` against the warehouse of ``settings``; raise on failure."""
+def run_dbt(settings: Settings, args: Sequence[str], manifest: object | None = None) -> object:
+    """Invoke dbt with ``args`` against the warehouse of ``settings``; raise on failure, else
+    return what dbt returns (a ``Manifest`` for ``parse``). With ``manifest`` (from a
+    ``parse`` of the same project) dbt does not parse the project again."""
     from dbt.cli.main import dbtRunner
 
     dbt_env(settings)
@@ -43,9 +47,17 @@ def run_dbt(settings: Settings, args: Sequence[str]) -> None:
         "--log-level-file", os.environ.get("WIREHOUSE_DBT_FILE_LOG_LEVEL", "info"),
     ]
     log.info("dbt %s", " ".join(full))
+    # No cyclic garbage collection during the build: dbt builds a large graph of long-lived
+    # objects (the manifest, its macros and nodes) that each full collection walks again,
+    # ~1 CPU s of a backfill's build (docs/benchmarks.md); its cyclic garbage is collected
+    # as usual afterwards.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        result = dbtRunner().invoke(full)
+        result = dbtRunner(manifest=manifest).invoke(full)
     finally:
+        if collecting:
+            gc.enable()
         release_duckdb()
     if not result.success:
         failures = []
@@ -57,6 +69,24 @@ def run_dbt(settings: Settings, args: Sequence[str]) -> None:
             ]
         detail = "; ".join(failures[:10]) or str(result.exception)
         raise DbtBuildFailed(f"dbt {args[0]} failed: {detail}")
+    return result.result
+
+
+@dataclass(frozen=True)
+class ParsedProject:
+    """The dbt project parsed ahead of a build (``parse_project``), with the fingerprint of
+    the files it was parsed from."""
+
+    fingerprint: str
+    manifest: object
+
+
+def parse_project(settings: Settings) -> ParsedProject:
+    """Import dbt and parse the project now, for a ``build`` to come: a backfill does this
+    while its last chunks are still extracted (README "Backfill"), so the build starts at
+    its first node. The parse is dbt's own (partial parsing where its cache is valid)."""
+    fingerprint = project_fingerprint()
+    return ParsedProject(fingerprint, run_dbt(settings, ["parse"]))
 
 
 def release_duckdb() -> None:
@@ -173,7 +203,7 @@ def _set_build_runs(settings: Settings, dates: Iterable[dt.date]) -> bool:
 
 def build(
     settings: Settings, run_dates: Iterable[dt.date] | None = None, *,
-    full_refresh: bool = False,
+    full_refresh: bool = False, parsed: ParsedProject | None = None,
 ) -> None:
     """``dbt build``. With ``run_dates`` (the runs loaded since the last build: a nightly run
     passes its date, a backfill the dates it loaded) the incremental models recompute only
@@ -181,11 +211,13 @@ def build(
     failed build (README "Incremental builds"). Without it, or with ``full_refresh``,
     everything is rebuilt (``--full-refresh``); so is it when the dbt project changed since
     the last successful build (a model, macro or seed: the stored rows may be stale).
+    ``parsed`` (``parse_project``) is used when the project is still the one it parsed.
     """
     owed = pending_run_dates(settings)
     fingerprint = project_fingerprint()
     stamp = _fingerprint_path(settings)
     changed = not stamp.exists() or stamp.read_text() != fingerprint
+    manifest = parsed.manifest if parsed and parsed.fingerprint == fingerprint else None
     built = owed
     incremental = run_dates is not None and not full_refresh and not changed
     if incremental:
@@ -193,11 +225,11 @@ def build(
         mark_pending(settings, built)  # still owed if this build fails
         incremental = _set_build_runs(settings, built)
     if incremental:
-        run_dbt(settings, ["build", *UNCHANGED_PROJECT])
+        run_dbt(settings, ["build", *UNCHANGED_PROJECT], manifest)
     else:
         if run_dates is not None and changed and not full_refresh:
             log.info("dbt project changed since the last build (or none yet): full rebuild")
-        run_dbt(settings, ["build", "--full-refresh"])
+        run_dbt(settings, ["build", "--full-refresh"], manifest)
     _set_build_runs(settings, ())  # a later plain `dbt build` has nothing to recompute
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(fingerprint)

@@ -157,6 +157,28 @@ def test_group_refs_puts_the_largest_first() -> None:
                                       ["2020-01-01/c1", "2020-01-02/c0", "2020-01-03/c1"]]
 
 
+def test_extraction_order_ends_with_the_shortest_chunks() -> None:
+    """Date order (loads start early), but the pool's last 2 x workers tasks largest first,
+    so no worker runs a full chunk alone at the end."""
+    day = [dt.date(2020, 1, i) for i in (1, 2, 3, 4)]
+    plan = bf.BackfillPlan(day[0], day[3], False, [
+        bf.DatePlan(day[0], "staged", {"c0": 200, "c1": 10}, ["c0", "c1"]),
+        bf.DatePlan(day[1], "staged", {"c0": 200, "c1": 164}, ["c0", "c1"]),
+        bf.DatePlan(day[2], "staged", {"c0": 15}, ["c0"]),
+        bf.DatePlan(day[3], "staged", {"c0": 200, "c1": 66}, ["c0", "c1"]),
+    ])
+    assert bf.extraction_order(plan, 2) == [
+        "2020-01-01/c0", "2020-01-01/c1", "2020-01-02/c0",
+        "2020-01-04/c0", "2020-01-02/c1", "2020-01-04/c1", "2020-01-03/c0",
+    ]
+    assert sorted(bf.extraction_order(plan, 2)) == sorted(plan.pending_refs())
+    # Fewer chunks than 2 x workers: all of them largest first.
+    assert bf.extraction_order(plan, 8) == [
+        "2020-01-01/c0", "2020-01-02/c0", "2020-01-04/c0", "2020-01-02/c1",
+        "2020-01-04/c1", "2020-01-03/c0", "2020-01-01/c1",
+    ]
+
+
 def test_backfill_dag_shape(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ.setdefault("AIRFLOW_HOME", str(tmp_path_factory.mktemp("airflow")))
     os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
