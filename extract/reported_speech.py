@@ -112,8 +112,16 @@ _CUE_WORDS = (
     | SEEM_LEMMAS
     | AS_LEMMAS
     | ATTITUDE_ADJECTIVES
+    | LIGHT_VERBS
 )
 _NOUNS = NOUN_CUES | {noun for noun, _ in NOUN_PREP_CUES | LIGHT_NOUN_PREP_CUES}
+_NOUN_PREPS = NOUN_PREP_CUES | LIGHT_NOUN_PREP_CUES
+# nouns of speech acts a light verb performs: `made comments`, `made the case`
+_SPEECH_ACTS = frozenset(
+    """comment remark statement argument case point claim announcement allegation accusation
+    joke pitch apology plea appeal promise pledge vow threat warning speech address
+    prediction suggestion proposal demand request complaint admission confession""".split()
+)
 _HASHES: dict[int, frozenset[int]] = {}
 
 
@@ -233,6 +241,9 @@ def _verb_content(
             # `half said so`, `75 percent said yes`, `did not say when`: the pro-form
             # stands for the clause
             return short[:1]
+        same = [c for c in children if c.i > verb.i and c.lower_ == "same"]
+        if same:
+            return _subtree(ctx, same[0])  # `26 percent said the same`
         gerund = [
             c for c in children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > verb.i
         ]
@@ -252,6 +263,19 @@ def _verb_content(
             # `The plan, officials said, will fail.`: the sentence around the cue
             cut = {t.i for t in verb.subtree}
             return [t for t in _subtree(ctx, verb.head) if t.i not in cut]
+    if lemma in LIGHT_VERBS:
+        act = [c for c in children if c.dep_ == "dobj" and c.lemma_.lower() in _SPEECH_ACTS]
+        if act and not any(
+            (g.dep_ in {"acl", "ccomp", "relcl"} and _has_that(g))
+            or (g.dep_ == "prep" and (act[0].lemma_.lower(), g.lower_) in _NOUN_PREPS)
+            for g in act[0].children
+        ):
+            # `X made similar comments`, `X made the case for Y`: the act is the content (a
+            # `that` clause or a prepositional object is the noun's own statement)
+            return _subtree(ctx, act[0]) + [
+                t for c in children if c.dep_ == "prep" and c.i > act[0].i
+                for t in _subtree(ctx, c)
+            ]
     if lemma in INTENT_LEMMAS:
         # `X wants to leave`, `X urged Y to go`, `X called for Y to go`
         xcomp = [
@@ -391,6 +415,9 @@ def _verb_speaker(ctx: DocContext, verb: Token) -> Token | None:
             if subj.dep_ == "nsubjpass":
                 return None  # `it was reported that`, `the plan was announced`
             return valid_subject(ctx, cur, subj, verb)
+        share = [c for c in cur.lefts if c.dep_ == "nummod" and c.pos_ == "NUM"]
+        if share and cur.lemma_.lower() in CUE_LEMMAS:
+            return share[0]  # `About 4 in 10 say ...`: the parser hangs the share on the verb
         if (
             cur.dep_ == "ccomp" and cur.i != verb.i and verb.dep_ == "conj"
             and cur.head.lemma_ == verb.lemma_

@@ -341,3 +341,17 @@ def test_headline_speaker_tagged_as_a_common_noun(nlp: Language) -> None:
 def test_reportedly_is_a_statement_without_a_speaker(nlp: Language) -> None:
     text = "The minister reportedly told aides he would resign."
     check(by_cue(nlp, text, "reportedly"), text.rstrip("."), None)
+
+
+def test_speech_act_after_a_light_verb(nlp: Language) -> None:
+    st = by_cue(nlp, "The senator made the case for a new bridge.", "made")
+    check(st, "the case for a new bridge", "The senator")
+
+
+def test_share_of_a_poll_hung_on_the_verb_is_the_speaker(nlp: Language) -> None:
+    st = by_cue(nlp, "About 4 in 10 say the harbour should stay open.", "say")
+    check(st, "the harbour should stay open", "About 4 in 10")
+
+
+def test_said_the_same(nlp: Language) -> None:
+    check(by_cue(nlp, "Last month, 26 percent said the same.", "said"), "the same", "26 percent")
