@@ -8,6 +8,7 @@ articles and against the actor KB (``int_mentions_resolved``).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,12 +96,22 @@ def set_canonicals(info: DocInfo, drafts: list[Draft]) -> None:
     names = {id(d): (strip_titles(info, max(d.start, d.name_start), d.end), d.end)
              for d in ordered if d.label == "PERSON"}
     full_by_surname: dict[str, set[str]] = {}
+    n_named: dict[str, int] = {}
     for s, e in names.values():
+        n_named[info.span_text(s, e)] = n_named.get(info.span_text(s, e), 0) + 1
         if e - s > 1:
             full_by_surname.setdefault(info.words[e - 1], set()).add(info.span_text(s, e))
+    in_entity = {i for ent in info.ents for i in range(ent.start, ent.end)}
+    title_case: dict[int, bool] = {}
     for d in ordered:
         if d.label == "PERSON":
-            s, e = strip_non_name_words(info, *names[id(d)], full_by_surname)
+            s, e = names[id(d)]
+            # A name in a headline's Title Case that no other mention repeats: capitals
+            # tell no name there, so any word no KB person has may be no part of it.
+            headline = (e - s > 1 and n_named[info.span_text(s, e)] == 1
+                        and _in_title_case(info, s, in_entity, title_case))
+            s, e = strip_non_name_words(info, s, e, n_named, full_by_surname,
+                                        headline=headline)
             d.canonical = info.span_text(s, e).strip()
             parts = d.canonical.split()
             if len(parts) > 1:
@@ -115,41 +126,84 @@ def set_canonicals(info: DocInfo, drafts: list[Draft]) -> None:
             d.canonical = surnames.get(d.canonical) or first_names.get(d.canonical, d.canonical)
 
 
-def strip_non_name_words(info: DocInfo, start: int, end: int,
-                         full_by_surname: dict[str, set[str]]) -> tuple[int, int]:
+def _in_title_case(info: DocInfo, i: int, in_entity: set[int], memo: dict[int, bool]) -> bool:
+    """Whether token ``i`` lies in a line written in Title Case (a headline: "One Tweet Sums
+    Up The Absurd Double Standard Clinton And Trump Face"): of its words outside entities
+    but its first, at least three, and at least 60% capitalised."""
+    start, end = info.sentence_bounds(i)
+    breaks = info.line_breaks  # a sentence the parser ran over a line break ends there
+    k = bisect_right(breaks, i)
+    if k:
+        start = max(start, breaks[k - 1])
+    if k < len(breaks):
+        end = min(end, breaks[k])
+    found = memo.get(start)
+    if found is None:
+        words = [info.words[j] for j in range(start + 1, end)
+                 if j not in in_entity and info.words[j].isalpha()]
+        found = memo[start] = (len(words) >= 3
+                               and sum(w[0].isupper() for w in words) >= 0.6 * len(words))
+    return found
+
+
+def strip_non_name_words(info: DocInfo, start: int, end: int, named: dict[str, int],
+                         full_by_surname: dict[str, set[str]], *,
+                         headline: bool = False) -> tuple[int, int]:
     """Drop the words NER took into a person's name that are no part of it, when what is
     left is a known person. Leading: epithets and adjectives ("Crooked", "Young" in "Young
     Sanders supporters", a headline's "Top Clinton aide"), a nationality word ("Filipino");
     trailing: a headline's verb ("Obama Says"). A word is no name when it is a country word,
     or when the article uses it in lower case ("young voters") and no KB person has it as a
-    given name (leading) or surname (trailing): "Bill", "Jane" stay. Known is a name the KB
-    has for a person ("Clinton"), a name of two words or more ("Crooked Hillary Clinton"),
-    or the surname of another person the article names in full ("Young Sanders" beside
-    "Bernie Sanders"). Returns the (start, end) tokens of the name."""
+    given name (leading) or surname (trailing): "Bill", "Jane" stay. In a ``headline`` a
+    word need not be written in lower case elsewhere ("Big-Name Senator Endorsed Trump",
+    "State Department Hid Key Clinton"), but a word of another person's name in the article
+    stays ("Ivanka" of "Ivanka Trump Says" when the story says "Ivanka").
+
+    Known is, for the longest part left (the rightmost of equals): a name the KB has for a
+    person ("Clinton"), the name of another mention (``named``: name -> mentions), one word
+    that is the surname of another person named in full (``full_by_surname``: "Young
+    Sanders" beside "Bernie Sanders"), or, out of a headline, the full name after leading
+    epithets, where no trailing word is no name ("Crooked Hillary Clinton"). Returns the
+    (start, end) tokens of the name."""
     if end - start < 2:
         return start, end
     given, kb_surnames, kb_keys = kb_people()
     lower = info.lower_words
     countries = alias_table()
+    whole = info.span_text(start, end)
+    own = info.words[start:end]
+    other_words = {w for name in named if name != whole for w in name.split()}
+    if named.get(whole, 0) > 1:
+        other_words.update(own)
 
     def no_name(i: int, kb_words: frozenset[str]) -> bool:
         word = info.words[i]
         key = alias_key(word)
-        return normalise(word) in countries or (
-            key.isalpha() and key in lower and key not in kb_words)
+        if normalise(word) in countries:
+            return True
+        if not key.isalpha() or key in kb_words:
+            return False
+        return key in lower or (headline and word not in other_words)
 
-    s, e = start, end
-    while s < e - 1 and no_name(s, given):
-        s += 1
-    while e > s + 1 and no_name(e - 1, kb_surnames):
-        e -= 1
-    if (s, e) == (start, end):
-        return start, end
-    rest = info.span_text(s, e)
-    others = full_by_surname.get(info.words[e - 1], set()) - {info.span_text(start, end)}
-    if alias_key(rest) in kb_keys or (e - s > 1 and e == end) or others:
-        return s, e
-    return start, end
+    lead = start
+    while lead < end - 1 and no_name(lead, given):
+        lead += 1
+    trail = end
+    while trail > start + 1 and no_name(trail - 1, kb_surnames):
+        trail -= 1
+
+    def known(s: int, e: int) -> bool:
+        text = info.span_text(s, e)
+        if alias_key(text) in kb_keys:
+            return True
+        if e - s > 1:
+            return (not headline and e == end == trail) or (text != whole and text in named)
+        return bool(full_by_surname.get(text, set()) - {whole})
+
+    parts = sorted(((s, e) for s in range(start, lead + 1)
+                    for e in range(max(trail, s + 1), end + 1) if (s, e) != (start, end)),
+                   key=lambda p: (p[0] - p[1], -p[0]))
+    return next((p for p in parts if known(*p)), (start, end))
 
 
 def normalise_display(text: str) -> str:

@@ -286,11 +286,27 @@ def test_a_non_name_word_stays_when_the_rest_is_no_known_person(nlp) -> None:
     from extract.actors import doc_info
 
     info = doc_info(nlp("Young Kimball spoke to young voters."))
-    assert strip_non_name_words(info, 0, 2, {}) == (0, 2)  # "Kimball": no KB name, no one else
-    assert strip_non_name_words(info, 0, 2, {"Kimball": {"Dan Kimball"}}) == (1, 2)
+    named = {"Young Kimball": 1}
+    # "Kimball": no KB name, no one else of that surname
+    assert strip_non_name_words(info, 0, 2, named, {}) == (0, 2)
+    assert strip_non_name_words(info, 0, 2, named, {"Kimball": {"Dan Kimball"}}) == (1, 2)
     # a KB person's name is known by itself ("Clinton")
     info = doc_info(nlp("Young Clinton spoke to young voters."))
-    assert strip_non_name_words(info, 0, 2, {}) == (1, 2)
+    assert strip_non_name_words(info, 0, 2, {"Young Clinton": 1}, {}) == (1, 2)
+
+
+def test_a_headline_name_keeps_only_its_known_person(nlp) -> None:
+    # Title Case tells no name: words no KB person has go when the rest is a known person
+    cues = actor_cues(nlp("One Tweet Sums Up The Absurd Double Standard Clinton And Trump "
+                          "Face.\n\nHillary Clinton and Donald Trump face different "
+                          "standards."))
+    assert {c.canonical for c in cues if c.label == "PERSON"} == {"Hillary Clinton",
+                                                                  "Donald Trump"}
+    # a given name stays: Jane Sanders is not Bernie
+    cues = actor_cues(nlp("Jane Sanders Defends Her Husband On Tuesday\n\nJane Sanders said "
+                          "Bernie Sanders had done nothing wrong."))
+    assert {c.canonical for c in cues if c.label == "PERSON"} == {"Jane Sanders",
+                                                                  "Bernie Sanders"}
 
 
 def test_a_dateline_is_no_part_of_the_name(nlp) -> None:
