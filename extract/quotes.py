@@ -127,7 +127,7 @@ def _nested_attitude(rep: Reported, contents: list[tuple[int, int]]) -> bool:
     (`X said he wants to leave`, `Y, X said, supports the plan`) is part of that
     statement, not a second one; a speech verb inside it is a nested attribution of its
     own (`the ministry insisted that ..., AFP reported`)."""
-    if rep.cue_token.lemma_.lower() in CUE_LEMMAS:
+    if rep.cue_token.lemma_.lower() in CUE_LEMMAS or rep.cue_token.lower_ == "according":
         return False
     cue = rep.attribution.cue_start
     if cue is None:

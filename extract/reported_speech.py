@@ -273,7 +273,8 @@ def _verb_content(
             # `X made similar comments`, `X made the case for Y`: the act is the content (a
             # `that` clause or a prepositional object is the noun's own statement)
             return _subtree(ctx, act[0]) + [
-                t for c in children if c.dep_ == "prep" and c.i > act[0].i
+                t for c in children
+                if c.dep_ == "prep" and c.i > act[0].i and not _according_phrase(c)
                 for t in _subtree(ctx, c)
             ]
     if lemma in INTENT_LEMMAS:
@@ -324,8 +325,11 @@ def _verb_content(
             return _subtree(ctx, obj[0]) + _subtree(ctx, oprd[0])
         if obj:
             content = _subtree(ctx, obj[0])
-            content += [t for c in children if c.dep_ == "prep" and c.i > obj[0].i
-                        for t in _subtree(ctx, c)]
+            content += [
+                t for c in children
+                if c.dep_ == "prep" and c.i > obj[0].i and not _according_phrase(c)
+                for t in _subtree(ctx, c)
+            ]
             return content
     for c in children:
         if c.dep_ in {"prep", "prt"} and (lemma, c.lower_) in PREP_CUES:
@@ -688,10 +692,17 @@ def _subtree(ctx: DocContext, tok: Token) -> list[Token]:
                     or (g.dep_ == "aux" and g.lower_ == "to")
                     for g in c.children
                 )
-            ) or c.lower_ == "according":
+            ) or _according_phrase(c):
                 continue  # `..., according to X` is an attribution of its own
             stack.append(c)
     return out
+
+
+def _according_phrase(tok: Token) -> bool:
+    """`according` or the `to` the parser hangs it from."""
+    return tok.lower_ == "according" or (
+        tok.lower_ == "to" and any(c.lower_ == "according" for c in tok.children)
+    )
 
 
 def _span(ctx: DocContext, toks: list[Token]) -> tuple[int, int] | None:

@@ -355,3 +355,11 @@ def test_share_of_a_poll_hung_on_the_verb_is_the_speaker(nlp: Language) -> None:
 
 def test_said_the_same(nlp: Language) -> None:
     check(by_cue(nlp, "Last month, 26 percent said the same.", "said"), "the same", "26 percent")
+
+
+def test_according_to_after_an_object_is_not_part_of_it(nlp: Language) -> None:
+    text = "The council appointed just three of the members, according to the union."
+    stmts = [(s.cue, s.quote_text, s.speaker_text) for s in find_statements(nlp(text))]
+    assert stmts == [
+        ("according to", "The council appointed just three of the members", "the union")
+    ]
