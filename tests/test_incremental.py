@@ -26,11 +26,12 @@ def _relations(settings: Settings, day: str) -> set[tuple]:
         ).fetchall())
 
 
-# Three stories of 2019-03-08 that code Hana Mostafa (the grain story's speaker, Egyptian
-# there) as Jordanian: her most frequent country becomes JOR.
+# Three stories of 2019-04-01 that code Hana Mostafa (the grain story's speaker, Egyptian
+# there) as Jordanian: her most frequent country becomes JOR. Another month than the other
+# runs: the actor-level marts add the partial aggregates of both months.
 RECODED = {
-    f"2019-03-08/jordan-{i}.txt": (
-        "2019-03-08",
+    f"2019-04-01/jordan-{i}.txt": (
+        "2019-04-01",
         f"Jordan opens trade office number {i}\n\nJordanian trade official Hana Mostafa said "
         f"on Friday that Jordan would open its trade office number {i} in Amman.\n",
     )
@@ -91,8 +92,23 @@ def test_incremental_equals_full_rebuild_late_files_and_reruns(tmp_path: Path) -
     # statements on earlier runs change (only her actor's rows are re-aggregated).
     assert _speaker_countries(settings) == {"EGY"}
     write_archive(archive, RECODED)
-    run_without_airflow(settings, archive, dt.date(2019, 3, 8))
+    run_without_airflow(settings, archive, dt.date(2019, 4, 1))
     assert _speaker_countries(settings) == {"JOR"}
+    with connect(settings.db_path, read_only=True) as con:
+        # Her actor's name forms are summed over the partial aggregates of both months.
+        ((actor,),) = con.execute(
+            "select distinct speaker_actor_id from marts.fct_statements "
+            "where speaker_name like '%Mostafa%'").fetchall()
+        summed = con.execute(
+            "select sum(n_mentions), min(first_seen_date), max(last_seen_date) "
+            "from marts.dim_actor_aliases where actor_id = ?", [actor]).fetchall()
+        direct = con.execute(
+            "select count(*), min(article_date), max(article_date) "
+            "from intermediate.int_mentions_resolved where actor_id = ?", [actor]).fetchall()
+        assert summed == direct and (direct[0][1].month, direct[0][2].month) == (3, 4)
+        assert {r[0] for r in con.execute(
+            "select run_month from intermediate.int_actor_form_months where actor_id = ?",
+            [actor]).fetchall()} == {"2019-03", "2019-04"}
     recoded = _checksums(settings)
 
     # (1) a full rebuild gives exactly the same marts.

@@ -272,3 +272,31 @@
     where {{ column }} in ({{ touched_relation_dates() }})
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    Partial aggregates by run month (issue 16). The actor-level marts re-aggregate every
+    mention of each key a night touched; a popular actor or a country has mentions on every
+    date, so that grew with the archive. They read instead a partial aggregate per key and
+    run month (int_*_months), which an incremental build recomputes for the months of the
+    changed runs only (int_mentions_resolved changes in the changed runs' articles only, and
+    every article is in one run, so counts of distinct articles add up across months). A
+    night then costs one month of mentions plus a few rows per touched key and month.
+-#}
+
+{% macro changed_run_months() -%}
+    select distinct strftime(run_date, '%Y-%m') from {{ source('news', 'build_runs') }}
+{%- endmacro %}
+
+{% macro changed_run_months_filter(column='run_date') -%}
+    {#- A where clause: on an incremental run, the rows of the changed runs' months. -#}
+    {%- if incremental_run() -%}
+    where strftime({{ column }}, '%Y-%m') in ({{ changed_run_months() }})
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro delete_changed_run_months() -%}
+    {#- Pre-hook of a partial aggregate: its rows of the months it recomputes. -#}
+    {%- if incremental_run() -%}
+    delete from {{ this }} where run_month in ({{ changed_run_months() }})
+    {%- endif -%}
+{%- endmacro %}

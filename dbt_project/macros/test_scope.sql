@@ -7,7 +7,8 @@
     incremental build, a test of a per-article model (var ``per_article_models``) reads the
     changed runs' articles and the articles logged in ``raw.build_touched`` (rows an
     incremental model rewrote beyond those runs: macros/incremental.sql), a test of a
-    per-run model (``per_run_models``) the changed runs; with ``--full-refresh``, or when
+    per-run model (``per_run_models``) the changed runs, a test of a partial aggregate by run
+    month (``per_month_models``) the changed runs' months; with ``--full-refresh``, or when
     ``raw.build_runs`` is empty (a plain ``dbt build`` by hand), every row. Tests of the
     other models (the keyed aggregates) always read every row. dbt's documented hook for this is ``get_where_subquery``.
 -#}
@@ -30,6 +31,15 @@
             or not exists (select 1 from {{ runs }})
         union all
         select key from {{ source('news', 'build_touched') }} where kind = 'article'
+    )
+        {%- endset -%}
+    {%- elif per == 'month' -%}
+        {%- set changed -%}
+    {{ column }} in (
+        select strftime(run_date, '%Y-%m') from {{ runs }}
+        union all
+        select strftime(run_date, '%Y-%m') from {{ source('news', 'files') }}
+        where not exists (select 1 from {{ runs }})
     )
         {%- endset -%}
     {%- else -%}
@@ -55,6 +65,8 @@
         {%- do clauses.append(changed_rows_predicate('article_id', 'article')) -%}
     {%- elif relation.identifier in var('per_run_models', []) -%}
         {%- do clauses.append(changed_rows_predicate('run_date', 'run')) -%}
+    {%- elif relation.identifier in var('per_month_models', []) -%}
+        {%- do clauses.append(changed_rows_predicate('run_month', 'month')) -%}
     {%- endif -%}
     {%- if clauses | reject('equalto', 'true') | list | length == 0 -%}
         {%- do return(relation) -%}

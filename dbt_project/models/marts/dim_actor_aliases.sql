@@ -7,35 +7,28 @@
     )
 }}
 -- depends_on: {{ ref('fct_actor_mentions') }}
+-- depends_on: {{ ref('int_mentions_resolved') }}
 -- One row per canonical actor and name form seen in the articles ("Putin", "Vladimir
 -- Putin", "Russian President Vladimir Putin" are three forms of one actor), with counts.
 with
 
-mentions as (
-    select * from {{ ref('int_mentions_resolved') }}
-    {{ touched_key_filter('actor_id', 'actor', 'actor_id is not null') }}
-),
-
-forms as (
-    select
-        actor_id,
-        regexp_replace(
-            regexp_replace(trim(mention_text), '^(?i:the)\s+', ''), '[''’]s$', ''
-        ) as name_form,
-        article_id,
-        article_date
-    from mentions
+-- Per actor, name form and run month (int_actor_form_months), for the touched actors only:
+-- a few rows per month, not every mention (macros/incremental.sql).
+partials as (
+    select * from {{ ref('int_actor_form_months') }}
+    {{ touched_key_filter('actor_id', 'actor') }}
 ),
 
 per_form as (
     select
         actor_id,
         name_form,
-        count(*) as n_mentions,
-        count(distinct article_id) as n_articles,
-        min(article_date) as first_seen_date,
-        max(article_date) as last_seen_date
-    from forms
+        sum(n_mentions)::bigint as n_mentions,
+        -- An article is in one run, so in one month: the months' distinct counts add up.
+        sum(n_articles)::bigint as n_articles,
+        min(first_seen_date) as first_seen_date,
+        max(last_seen_date) as last_seen_date
+    from partials
     group by actor_id, name_form
 ),
 

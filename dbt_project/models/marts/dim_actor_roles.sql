@@ -27,20 +27,23 @@ kb_roles as (
     select * from {{ ref('kb_actor_roles') }}
 ),
 
+-- Per actor, country, sector, title and run month (int_actor_version_months), for the
+-- touched actors only.
+partials as (
+    select * from {{ ref('int_actor_version_months') }}
+    {{ touched_key_filter('actor_id', 'actor') }}
+),
+
 versions as (
     select
         actor_id,
         iso3 as country_iso3,
         sector,
         role as title,
-        min(article_date) as valid_from,
-        max(article_date) as last_seen_date,
-        count(*) as n_mentions
-    from mentions
-    where
-        iso3 is not null
-        or sector is not null
-        or role is not null
+        min(first_seen_date) as valid_from,
+        max(last_seen_date) as last_seen_date,
+        sum(n_mentions)::bigint as n_mentions
+    from partials
     group by actor_id, iso3, sector, role
 ),
 

@@ -7,6 +7,7 @@
     )
 }}
 -- depends_on: {{ ref('fct_actor_mentions') }}
+-- depends_on: {{ ref('int_mentions_resolved') }}
 with
 
 countries as (
@@ -14,26 +15,22 @@ countries as (
     {{ touched_key_filter('iso3', 'country') }}
 ),
 
-mentions as (
-    select * from {{ ref('int_mentions_resolved') }}
-    {{ touched_key_filter('iso3', 'country', 'iso3 is not null') }}
-),
-
-articles as (
-    select * from {{ ref('stg_news__articles') }}
+-- Per country and run month (int_country_mention_months), for the touched countries only.
+partials as (
+    select * from {{ ref('int_country_mention_months') }}
+    {{ touched_key_filter('iso3', 'country') }}
 ),
 
 mention_stats as (
     select
-        mentions.iso3,
-        count(*) as n_mentions,
-        count(distinct mentions.article_id) as n_articles,
-        min(articles.article_date) as first_seen_date,
-        max(articles.article_date) as last_seen_date
-    from mentions
-    inner join articles on mentions.article_id = articles.article_id
-    where mentions.iso3 is not null
-    group by mentions.iso3
+        iso3,
+        sum(n_mentions)::bigint as n_mentions,
+        -- An article is in one run, so in one month: the months' distinct counts add up.
+        sum(n_articles)::bigint as n_articles,
+        min(first_seen_date) as first_seen_date,
+        max(last_seen_date) as last_seen_date
+    from partials
+    group by iso3
 ),
 
 final as (
