@@ -148,7 +148,7 @@ eligible as (
         entity_label,
         initials_free_key,
         case
-            when entity_label = 'PERSON' and name_key like '% % %'
+            when entity_label in ('PERSON', 'ORG') and name_key like '% % %'
                 then regexp_extract(name_key, '(\S+ \S+)$', 1)
         end as last_two_words,
         article_date
@@ -194,7 +194,9 @@ alias_hits as (
     where eligible.initials_free_key <> eligible.name_key
     union all
     -- a KB person's two-word name after words NER took into the name ("BERLIN - Donald
-    -- Trump", "Crooked Hillary Clinton", a headline's "Black Lawmakers Rip Donald Trump")
+    -- Trump", "Crooked Hillary Clinton", a headline's "Black Lawmakers Rip Donald Trump"),
+    -- also when it tagged the whole as an ORG ("This Cable News Panel Just Dismissed
+    -- Bernie Sanders")
     select
         eligible.mention_id,
         eligible.article_date,
