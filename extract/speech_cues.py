@@ -222,7 +222,8 @@ ATTITUDE_ADJECTIVES = frozenset(
     supportive frustrated angry enamored enamoured inclined upbeat wary adamant convinced
     leery keen unhappy confident worried concerned proud outspoken passionate impressed
     dismissive opposed disappointed furious insistent vocal unapologetic grateful thankful
-    satisfied upset pleased certain unsure uncertain ambivalent aware""".split()
+    satisfied upset pleased certain unsure uncertain ambivalent aware sure willing unwilling
+    split divided intent unconvinced doubtful fearful hesitant loath committed""".split()
 )
 # Verbs that cast their object as something: `X sees the deal as a trap`, `a law known as
 # the Border Act`; the object with its `as` phrase is the content.

@@ -363,3 +363,8 @@ def test_according_to_after_an_object_is_not_part_of_it(nlp: Language) -> None:
     assert stmts == [
         ("according to", "The council appointed just three of the members", "the union")
     ]
+
+
+def test_stance_adjective_willing_with_an_infinitive(nlp: Language) -> None:
+    st = by_cue(nlp, "The union is willing to reopen the talks.", "willing")
+    check(st, "to reopen the talks", "The union")
