@@ -322,7 +322,7 @@ day_links as (
     select
         one_word_names.mention_id,
         any_value(full_names.kb_id) as kb_id,
-        any_value(full_names.name_key) as name_key
+        min(full_names.name_key) as name_key
     from one_word_names
     inner join full_names
         on
@@ -333,15 +333,17 @@ day_links as (
 ),
 
 -- Each person named in full, per run, with the articles naming them: this batch's runs
--- and, on an incremental build, the runs already built (a built row whose own name was one
--- word was linked by these rules: not a full name).
+-- and, on an incremental build, the runs already built of the 30 days before the batch's
+-- first (all rule 2 reads; a built row whose own name was one word was linked by these
+-- rules: not a full name). A KB person has several full names ("donald j trump", "donald
+-- trump"): the links take the least, so every build gives the same one.
 named_in_full as (
     select
         surname,
         person_key,
         run_date,
         any_value(kb_id) as kb_id,
-        any_value(name_key) as name_key,
+        min(name_key) as name_key,
         count(distinct article_id) as n_articles
     from (
         select
@@ -371,6 +373,7 @@ named_in_full as (
                 built.mention_kind = 'named'
                 and built.entity_label = 'PERSON'
                 and built.name_key like '% %'
+                and articles.run_date >= (select min(kinded.run_date) from kinded) - 29
                 and built.canonical_name like '% %'
                 and {{ alias_key('built.canonical_name') }} like '% %'
         {% endif %}
@@ -393,7 +396,7 @@ window_people as (
         surname_runs.run_date,
         named_in_full.person_key,
         any_value(named_in_full.kb_id) as kb_id,
-        any_value(named_in_full.name_key) as name_key,
+        min(named_in_full.name_key) as name_key,
         sum(named_in_full.n_articles) as n_articles
     from surname_runs
     inner join named_in_full
@@ -429,14 +432,39 @@ dominant_links as (
 ),
 
 -- Rule 4: each person named in full, with the first run that names them.
+-- (A built row linked to a person by these rules names no run before that person's first:
+-- the built rows need no filter on their own name here.)
 archive_full_names as (
     select
         surname,
         person_key,
         any_value(kb_id) as kb_id,
-        any_value(name_key) as name_key,
+        min(name_key) as name_key,
         min(run_date) as first_run_date
-    from named_in_full
+    from (
+        select
+            surname,
+            person_key,
+            kb_id,
+            name_key,
+            run_date
+        from full_names
+        {% if incremental_run() %}
+            union all
+            select
+                {{ surname_of('built.name_key') }} as surname,
+                coalesce('kb:' || built.kb_id, 'name:' || built.name_key) as person_key,
+                built.kb_id,
+                built.name_key,
+                articles.run_date
+            from {{ this }} as built
+            inner join articles on built.article_id = articles.article_id
+            where
+                built.mention_kind = 'named'
+                and built.entity_label = 'PERSON'
+                and built.name_key like '% %'
+        {% endif %}
+    ) as named_in_full_ever
     group by surname, person_key
 ),
 
@@ -444,7 +472,7 @@ archive_links as (
     select
         one_word_names.mention_id,
         any_value(archive_full_names.kb_id) as kb_id,
-        any_value(archive_full_names.name_key) as name_key
+        min(archive_full_names.name_key) as name_key
     from one_word_names
     inner join archive_full_names
         on
