@@ -151,6 +151,14 @@ def select_corpus(archive: Path, limit: int | None, dest: Path) -> Corpus:
 # ---------------------------------------------------------------- the three measures
 
 
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and of its children waited for: the
+    measures' workers are all joined before their timing ends. Less sensitive than wall time
+    to other jobs on the machine (they take cores, not this work's CPU seconds)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def time_baseline(texts: list[str], model: str, n_process: int, batch_size: int) -> dict:
     """(a) The packaged pipeline, every component, ``nlp.pipe(n_process=...)``; no database."""
     import spacy
@@ -158,10 +166,11 @@ def time_baseline(texts: list[str], model: str, n_process: int, batch_size: int)
     t0 = time.perf_counter()
     nlp = spacy.load(model)
     load_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     n = sum(1 for _ in nlp.pipe(texts, n_process=n_process, batch_size=batch_size))
     seconds = time.perf_counter() - t0
-    return {"pipes": nlp.pipe_names, "docs": n, "seconds": seconds, "load_s": load_s}
+    return {"pipes": nlp.pipe_names, "docs": n, "seconds": seconds, "load_s": load_s,
+            "cpu_s": _cpu() - c0}
 
 
 _CEILING_NLP = None
@@ -209,7 +218,7 @@ def time_extract(corpus: Corpus, model: str, n_process: int, batch_size: int) ->
     t0 = time.perf_counter()
     nlp = load_pipeline(model)
     load_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     items: list[tuple[str, str]] = []
     seen: set[str] = set()
     for cand in sorted(list_candidates(corpus.archive, dt.date.max), key=lambda c: c.path):
@@ -221,7 +230,7 @@ def time_extract(corpus: Corpus, model: str, n_process: int, batch_size: int) ->
     result = annotate_all(iter(items), nlp, n_process=n_process, batch_size=batch_size)
     seconds = time.perf_counter() - t0
     return {"pipes": nlp.pipe_names, "docs": len(items), "seconds": seconds,
-            "read_s": read_s, "load_s": load_s,
+            "read_s": read_s, "load_s": load_s, "cpu_s": _cpu() - c0,
             "rows": {name: table.num_rows for name, table in result.items()}}
 
 
@@ -358,17 +367,19 @@ def time_backfill(corpus: Corpus, home: Path, model: str, workers: int, chunk_si
     peaks: dict[str, float] = {}
     if memory is not None:
         memory.stage_peak_mb()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     with _backfill_timer(stages, memory, peaks):
         result = run_backfill(current, corpus.archive, min(corpus.dates), max(corpus.dates),
                               workers=workers, chunk_size=chunk_size, progress=False)
     seconds = time.perf_counter() - t0
+    cpu_s = _cpu() - c0
     if memory is not None:
         peaks["extract"] = max(peaks.get("extract", 0.0), memory.stage_peak_mb())
     stages["extract"] = seconds - sum(stages.values())
     if not result.built:
         raise RuntimeError("the benchmark backfill did not build and publish")
     return {"seconds": seconds, "stages": stages, "peaks": peaks, "init_s": init_s,
+            "cpu_s": cpu_s,
             "dates": result.dates, "loaded_dates": result.loaded,
             "articles": result.counts["loaded"]}
 
@@ -569,6 +580,14 @@ def run_backfill_bench(
         "ratio_backfill_with_init": round(
             _rate(back["articles"], back["seconds"] + back["init_s"]) / base_rate, 3)
         if base_rate else None,
+        # CPU seconds per article, (a) over (b) / (d): the work each does, whatever else
+        # runs on the machine (wall-time ratios move with the load; these far less).
+        "cpu_seconds": {"baseline": round(base["cpu_s"], 2), "extract": round(ext["cpu_s"], 2),
+                        "backfill": round(back["cpu_s"], 2)},
+        "ratio_extract_cpu": round(base["cpu_s"] / ext["cpu_s"], 3) if ext["cpu_s"] else None,
+        "ratio_backfill_cpu": round(
+            base["cpu_s"] / n_docs / (back["cpu_s"] / back["articles"]), 3)
+        if back["cpu_s"] and back["articles"] else None,
         "backfill_stages": {k: round(v, 2) for k, v in back["stages"].items()},
         "backfill_dates": back["dates"], "backfill_articles": back["articles"],
         "warehouse_init_seconds": round(back["init_s"], 2),
@@ -599,6 +618,10 @@ def print_backfill_bench(r: dict[str, Any]) -> None:
     print(f"(d) {r['backfill_dates']} dates, stages: {stages}; before (d), once per warehouse: "
           f"setup {r['warehouse_init_seconds']:.2f}s (with it: "
           f"{r['ratio_backfill_with_init']:.2f}x (a))")
+    cpu = r["cpu_seconds"]
+    print(f"CPU seconds (incl. workers): (a) {cpu['baseline']:.1f}, (b) {cpu['extract']:.1f}, "
+          f"(d) {cpu['backfill']:.1f}; per article vs (a): (b) {r['ratio_extract_cpu']}x, "
+          f"(d) {r['ratio_backfill_cpu']}x")
     print(f"peak RSS incl. children: {r['peak_rss_mb']} MB; by stage {r['peak_rss_mb_by_stage']}; "
           f"peak PSS {r['peak_pss_mb']} MB")
     print(f"load average before/after: {r['machine']['loadavg_before']} / "

@@ -61,8 +61,12 @@ def test_backfill_bench_runs_and_writes_json(tmp_path: Path) -> None:
                "--json", str(out), "--n-process", "1"])
     assert rc == 0
     result = json.loads(out.read_text())
-    for key in ("ratio_backfill", "ratio_extract", "backfill_docs_per_s", "peak_rss_mb"):
+    for key in ("ratio_backfill", "ratio_extract", "backfill_docs_per_s", "peak_rss_mb",
+                "ratio_backfill_cpu", "ratio_extract_cpu"):
         assert key in result and result[key] is not None and result[key] > 0, key
+    # CPU seconds of each measure; (d) loads the model and runs dbt: more than (a)'s pipe
+    cpu = result["cpu_seconds"]
+    assert 0 < cpu["baseline"] < cpu["backfill"] and cpu["extract"] > 0, cpu
     # two dates, each loaded; every stage timed
     assert result["backfill_dates"] == 2 and result["backfill_articles"] == 3
     assert set(result["backfill_stages"]) == {"plan", "extract", "load", "dbt_build", "publish"}
