@@ -30,7 +30,12 @@ forms as (
         mentions.article_id,
         mentions.article_date
     from mentions
-    inner join articles on mentions.article_id = articles.article_id
+    -- The same date on both sides (int_mentions_resolved takes the article's): DuckDB
+    -- pushes the month's date range into the scan, whose zone maps skip the other months.
+    inner join articles
+        on
+            mentions.article_id = articles.article_id
+            and mentions.article_date = articles.article_date
 ),
 
 final as (
