@@ -333,10 +333,10 @@ day_links as (
 ),
 
 -- Each person named in full, per run, with the articles naming them: this batch's runs
--- and, on an incremental build, the runs already built of the 30 days before the batch's
--- first (all rule 2 reads; a built row whose own name was one word was linked by these
--- rules: not a full name). A KB person has several full names ("donald j trump", "donald
--- trump"): the links take the least, so every build gives the same one.
+-- and, on an incremental build, the runs already built of the 30 days before the first run
+-- the build recomputes (all rule 2 reads; a built row whose own name was one word was
+-- linked by these rules: not a full name). A KB person has several full names ("donald j
+-- trump", "donald trump"): the links take the least, so every build gives the same one.
 named_in_full as (
     select
         surname,
@@ -373,7 +373,10 @@ named_in_full as (
                 built.mention_kind = 'named'
                 and built.entity_label = 'PERSON'
                 and built.name_key like '% %'
-                and articles.run_date >= (select min(kinded.run_date) from kinded) - 29
+                and articles.run_date >= (
+                    select min(build_runs.run_date) - 29
+                    from {{ source('news', 'build_runs') }} as build_runs
+                )
                 and built.canonical_name like '% %'
                 and {{ alias_key('built.canonical_name') }} like '% %'
         {% endif %}
