@@ -49,6 +49,7 @@ import logging
 import os
 import shutil
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -383,35 +384,42 @@ def _write_run_parts(
     )
     params = None if runs is None else [sorted(runs)]
     reader = con.sql(query, params=params).to_arrow_reader()
-    key = _month if by_month else (lambda run: run)
+    written = 0
+    for first, last, table in _sorted_groups(reader, RUN_COLUMN, _month if by_month else None):
+        folder = dest / _partition(first)
+        folder.mkdir(exist_ok=True)
+        name_ = _part_name(first, last) if by_month else _part_name(first)
+        pq.write_table(table, folder / name_)
+        written += table.num_rows
+    return written
+
+
+def _sorted_groups(
+    reader: pa.RecordBatchReader, column: str, key: Callable[[object], object] | None = None
+) -> Iterator[tuple[object, object, pa.Table]]:
+    """Split a reader sorted on ``column`` into one table per run of equal ``key(value)``
+    (``key`` None: the value itself), ``column`` dropped; yield (first value, last value,
+    table). Batches are sliced, never copied, so a part costs one write."""
     current: object = None
     first = last = None
     pending: list[pa.RecordBatch] = []
-    written = 0
-
-    def flush() -> None:
-        if current is not None:
-            folder = dest / _partition(first)
-            folder.mkdir(exist_ok=True)
-            name_ = _part_name(first, last) if by_month else _part_name(first)
-            pq.write_table(pa.Table.from_batches(pending), folder / name_)
-        pending.clear()
-
     for batch in reader:
-        encoded = pc.run_end_encode(batch.column(RUN_COLUMN))
-        data = batch.drop_columns([RUN_COLUMN])
+        encoded = pc.run_end_encode(batch.column(column))
+        data = batch.drop_columns([column])
         start = 0
-        for run, end in zip(encoded.values.to_pylist(), encoded.run_ends.to_pylist(),
-                            strict=True):
-            if key(run) != current:
-                flush()
-                current, first = key(run), run
-            last = run
+        for value, end in zip(encoded.values.to_pylist(), encoded.run_ends.to_pylist(),
+                              strict=True):
+            grouped = value if key is None else key(value)
+            if pending and grouped != current:
+                yield first, last, pa.Table.from_batches(pending)
+                pending = []
+            if not pending:
+                current, first = grouped, value
+            last = value
             pending.append(data.slice(start, end - start))
-            written += end - start
             start = end
-    flush()
-    return written
+    if pending:
+        yield first, last, pa.Table.from_batches(pending)
 
 
 def _article_rows(con, name: str, ids: set) -> pa.Table:
@@ -517,30 +525,13 @@ def _write_day_months(
         f"{where}order by {MONTH_COLUMN}",
         params=None if months is None else [sorted(months)],
     ).to_arrow_reader()
-    current, pending, written = None, [], 0
-
-    def flush() -> None:
-        if current is not None:
-            folder = dest / f"{DAY_PARTITION}={current}"
-            folder.mkdir()
-            part = f"part-{current}.parquet"
-            pq.write_table(pa.Table.from_batches(pending),
-                           folder / (_versioned(part, tag) if tag else part))
-        pending.clear()
-
-    for batch in reader:
-        encoded = pc.run_end_encode(batch.column(MONTH_COLUMN))
-        data = batch.drop_columns([MONTH_COLUMN])
-        start = 0
-        for value, end in zip(encoded.values.to_pylist(), encoded.run_ends.to_pylist(),
-                              strict=True):
-            if value != current:
-                flush()
-                current = value
-            pending.append(data.slice(start, end - start))
-            written += end - start
-            start = end
-    flush()
+    written = 0
+    for month, _, table in _sorted_groups(reader, MONTH_COLUMN):
+        folder = dest / f"{DAY_PARTITION}={month}"
+        folder.mkdir()
+        part = f"part-{month}.parquet"
+        pq.write_table(table, folder / (_versioned(part, tag) if tag else part))
+        written += table.num_rows
     return written
 
 
