@@ -23,9 +23,7 @@ mentions as (
 forms as (
     select
         mentions.actor_id,
-        regexp_replace(
-            regexp_replace(trim(mentions.mention_text), '^(?i:the)\s+', ''), '[''’]s$', ''
-        ) as name_form,
+        {{ name_form('mentions.mention_text') }} as name_form,
         strftime(articles.run_date, '%Y-%m') as run_month,
         mentions.article_id,
         mentions.article_date

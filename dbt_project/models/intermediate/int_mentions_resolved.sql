@@ -671,10 +671,7 @@ named as (
                 and coded_of_day.name_key <> {{ alias_key('kb_actors.actor_name') }}
                 then kb_actors.actor_name
             else
-                regexp_replace(
-                    regexp_replace(trim(coded_of_day.canonical_name), '^(?i:the)\s+', ''),
-                    '[''’]s$', ''
-                )
+                {{ name_form('coded_of_day.canonical_name') }}
         end as actor_name
     from coded_of_day
     left join countries on coded_of_day.cue_iso3 = countries.iso3
