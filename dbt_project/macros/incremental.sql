@@ -130,12 +130,14 @@
     select key from {{ source('news', 'build_touched') }} where kind = '{{ kind }}'
 {%- endmacro %}
 
-{% macro touched_key_filter(column, kind, condition=none) -%}
+{% macro touched_key_filter(column, kind, condition=none, key_column=none) -%}
     {#- A where clause on the keyed model's input: ``condition`` and, on an incremental run,
-        the touched keys only. -#}
+        the touched keys only (the input's ``key_column``, default ``column``, in the
+        touched ``column`` values). -#}
     {%- set clauses = [condition] if condition else [] -%}
     {%- if incremental_run() -%}
-        {%- do clauses.append(column ~ ' in (' ~ touched_mentions(column, kind) ~ ')') -%}
+        {%- do clauses.append((key_column or column) ~ ' in ('
+            ~ touched_mentions(column, kind) ~ ')') -%}
     {%- endif -%}
     {%- if clauses -%}
     where {{ clauses | join('\n        and ') }}

@@ -7,6 +7,7 @@
     )
 }}
 -- depends_on: {{ ref('fct_actor_mentions') }}
+-- depends_on: {{ ref('int_mentions_resolved') }}
 -- Every role of every canonical actor, from two sources:
 --   kb    the KB's dated roles (kb_actor_roles) of the KB actors the articles mention,
 --         valid_from / valid_to inclusive as the dictionary gives them (null = open);
@@ -18,9 +19,12 @@
 -- (its country_source says which rule won).
 with
 
-mentions as (
-    select * from {{ ref('int_mentions_resolved') }}
-    {{ touched_key_filter('actor_id', 'actor', 'actor_id is not null') }}
+-- The touched actors' KB ids, from the partial aggregate dim_actors reads (a few rows per
+-- actor and month, not every mention).
+kb_values as (
+    select * from {{ ref('int_mention_value_months') }}
+    {{ touched_key_filter('actor_id', 'actor', "key_kind = 'actor' and attribute_name = 'kb'",
+        key_column='key_id') }}
 ),
 
 kb_roles as (
@@ -71,10 +75,9 @@ text_roles as (
 
 kb_actors_seen as (
     select distinct
-        actor_id,
-        kb_id
-    from mentions
-    where kb_id is not null
+        key_id as actor_id,
+        attribute_value as kb_id
+    from kb_values
 ),
 
 kb_dated as (

@@ -7,29 +7,67 @@
     )
 }}
 -- depends_on: {{ ref('fct_actor_mentions') }}
+-- depends_on: {{ ref('int_mentions_resolved') }}
 -- One row per generic agent: a country x sector ("Iranian officials", "the government" of
 -- an article about Syria, "migrants"), the way ICEWS / Phoenix code role nouns. The agent's
 -- mentions are in fct_actor_mentions (mention_kind = 'agent').
 with
 
-mentions as (
-    select * from {{ ref('int_mentions_resolved') }}
-    {{ touched_key_filter('agent_id', 'agent', "mention_kind = 'agent'") }}
+-- Per agent, run month and value (int_mention_value_months), for the touched agents only.
+partials as (
+    select * from {{ ref('int_mention_value_months') }}
+    {{ touched_key_filter('agent_id', 'agent', "key_kind = 'agent'", key_column='key_id') }}
+),
+
+totals as (
+    select
+        key_id as agent_id,
+        sum(n_mentions)::bigint as n_mentions,
+        -- An article is in one run, so in one month: the months' distinct counts add up.
+        sum(n_articles)::bigint as n_articles,
+        min(first_seen_date) as first_seen_date,
+        max(last_seen_date) as last_seen_date
+    from partials
+    where attribute_name = 'all'
+    group by key_id
+),
+
+per_value as (
+    select
+        key_id as agent_id,
+        attribute_name,
+        attribute_value,
+        sum(n_mentions) as n_mentions
+    from partials
+    where attribute_name != 'all'
+    group by key_id, attribute_name, attribute_value
+),
+
+per_attribute as (
+    select
+        agent_id,
+        -- Country and sector are one per agent (its key is made of them).
+        min(attribute_value) filter (where attribute_name = 'country') as country_iso3,
+        min(attribute_value) filter (where attribute_name = 'sector') as sector,
+        -- The most frequent role word, ties alphabetically (as mode(x order by x)).
+        first(attribute_value order by n_mentions desc, attribute_value asc)
+        filter (where attribute_name = 'role') as top_role
+    from per_value
+    group by agent_id
 ),
 
 per_agent as (
     select
-        agent_id,
-        any_value(iso3) as country_iso3,
-        any_value(sector) as sector,
-        -- The most frequent role word, ties alphabetically: a readable label.
-        mode(role order by role) filter (where role is not null) as top_role,
-        count(*) as n_mentions,
-        count(distinct article_id) as n_articles,
-        min(article_date) as first_seen_date,
-        max(article_date) as last_seen_date
-    from mentions
-    group by agent_id
+        totals.agent_id,
+        per_attribute.country_iso3,
+        per_attribute.sector,
+        per_attribute.top_role,
+        totals.n_mentions,
+        totals.n_articles,
+        totals.first_seen_date,
+        totals.last_seen_date
+    from totals
+    left join per_attribute on totals.agent_id = per_attribute.agent_id
 ),
 
 final as (
