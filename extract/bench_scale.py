@@ -158,7 +158,7 @@ def run_scale(
     """
     import math
 
-    from extract.build import DbtBuildFailed
+    from extract.build import DbtBuildFailed, mark_unpublished
     from extract.build import build as dbt_build
     from extract.manifest import list_candidates, read_candidate
     from extract.publish import publish
@@ -218,6 +218,11 @@ def run_scale(
             try:
                 dbt_build(current)
                 with connect(current.db_path) as con:
+                    publish(current, con)
+                    # A second publish, of nothing: an installation that has published
+                    # before has both slot files (extract/publish_slots.py), so the night
+                    # updates the older one in place, as every night after the second does.
+                    mark_unpublished(current, [])
                     publish(current, con)
             except DbtBuildFailed as exc:  # still time the night; the failure is reported
                 errors.append(f"first build: {exc}"[:500])

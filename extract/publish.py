@@ -1,7 +1,8 @@
 """Publish the marts as a read-only copy BI tools can hold open while the pipeline writes.
 
-A new file is written next to the published one and renamed over it, so a reader sees either
-the old build or the new one, never half of one, and never holds the pipeline's lock. The
+``published/wirehouse.duckdb`` is a symlink to one of two slot files; a publish writes the
+other one and switches the link (extract/publish_slots.py), so a reader sees either the old
+build or the new one, never half of one, and never holds the pipeline's lock. The
 file carries a ``build_info`` table (build id, publish time, rows per mart) so a reader can
 check which build it sees. The Parquet copy goes to ``published/builds/<build id>/`` (a folder
 of part files per mart, plus ``build_info.parquet``) and ``published/parquet`` is a symlink
@@ -13,7 +14,11 @@ A publish is incremental, so a night costs what changed, not the archive:
 - ``extract.build`` records the runs each successful build rebuilt (``unpublished_runs``; all
   of them after a full build) until a publish has switched in; runs still pending a build (a
   failed one) count as changed too.
-- The new file starts as a file copy of the published one. In an *article mart* (one with an
+- The other slot holds the build before the published one: it is updated in place, with
+  what the published build's publish replaced in it (recorded) and what changed since.
+  When it cannot be (a reader holds it, the record does not match, any error: it is rolled
+  back), the new file starts as a file copy of the published one, as a night cost before
+  the slots (a 343 MB copy at 200k articles). In an *article mart* (one with an
   ``article_id``), the rows of the changed runs' articles, of articles gone from
   ``dim_articles`` and of the articles incremental models rewrote beyond those runs (a story's
   other copies, a re-coded speaker's statements: logged in ``raw.build_touched``) are deleted
@@ -53,10 +58,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from extract import publish_slots as slots
 from extract.config import Settings
 
 log = logging.getLogger(__name__)
@@ -135,15 +142,16 @@ def _ids(con, sql: str, params: list) -> set:
     return {r[0] for r in con.execute(sql, params).fetchall()}
 
 
-def _differing_articles(con, name: str) -> set:
-    """Articles whose rows in ``name`` differ between the published file and the marts."""
+def _differing_articles(con, name: str, src: str = "pub") -> set:
+    """Articles whose rows in ``name`` differ between a published file (attached as ``src``)
+    and the marts."""
     per_article = (
         "select article_id, count(*) as n, sum(hash(*columns(*))::hugeint) as h "
         "from {} group by article_id"
     )
     return _ids(
         con,
-        f"with p as ({per_article.format(f'pub.main.{name}')}), "
+        f"with p as ({per_article.format(f'{src}.main.{name}')}), "
         f"m as ({per_article.format(f'{MART_SCHEMA}.{name}')}) "
         "select coalesce(p.article_id, m.article_id) from p full join m "
         "on p.article_id = m.article_id "
@@ -206,13 +214,42 @@ class _Changes:
     rewrite: dict[str, set[dt.date]]  # per article mart: the runs whose rows changed
     replaced: dict[str, set]  # per article mart: the articles whose rows were replaced
     days: list[dt.date] | None  # the days of fct_country_relations replaced (None: all)
+    stale: set  # the articles replaced for the runs' sake (the rest of ``replaced`` is extra)
+
+    def record(self, build_id: str, previous_id: str) -> slots.Record:
+        """What this publish replaced, for the next one to replay in the other slot."""
+        return slots.Record(build_id, previous_id, self.runs,
+                            {name: ids - self.stale for name, ids in self.replaced.items()},
+                            self.days)
+
+
+def _stale_articles(con, src: str, runs: list[dt.date]) -> set:
+    """Articles to replace whatever their rows: those ``runs`` hold in the published file
+    ``src`` or in the marts, and those gone from the marts."""
+    return _ids(
+        con,
+        f"select article_id from {src}.main.{ARTICLES} where run_date in "
+        "(select unnest(?::date[])) "
+        f"union select article_id from {MART_SCHEMA}.{ARTICLES} "
+        "where run_date in (select unnest(?::date[])) "
+        f"union (select article_id from {src}.main.{ARTICLES} "
+        f"except select article_id from {MART_SCHEMA}.{ARTICLES})",
+        [runs, runs],
+    )
 
 
 def _apply_changes(
-    con, marts: _Marts, changed: set[dt.date], counts: dict[str, int]
+    con, marts: _Marts, changed: set[dt.date], counts: dict[str, int],
+    carry: slots.Record | None = None,
 ) -> _Changes:
-    """Bring ``pub`` (a copy of the published file) to the marts; return what changed.
+    """Bring ``pub`` to the marts; return what changed since the published build.
+
+    Without ``carry``, ``pub`` is a copy of the published file. With it, ``pub`` is the other
+    slot, a build older (``carry``: what the published build's publish replaced in it), and
+    the published file is attached as ``prev``: what changed is read against ``prev`` (the
+    Parquet lake follows it) and replaced in ``pub`` together with ``carry``'s changes.
     Raise ``_CopyWhole`` when it cannot."""
+    src = "pub" if carry is None else "prev"
     published = _columns(con, "pub", "main")
     listed = [
         r[0] for r in con.execute(f"select table_name from pub.main.{BUILD_TABLE}").fetchall()
@@ -221,6 +258,8 @@ def _apply_changes(
         raise _CopyWhole("the set of marts changed")
     if any(published[name] != marts.columns[name] for name in marts.names):
         raise _CopyWhole("the columns of a mart changed")
+    if carry is not None and _columns(con, "prev", "main") != published:
+        raise _CopyWhole("the slots' tables differ")
     total, free = con.execute(
         "select total_blocks, free_blocks from pragma_database_size() "
         "where database_name = 'pub'"
@@ -230,18 +269,10 @@ def _apply_changes(
 
     # What to replace, read before anything changes.
     runs = sorted(changed)
-    stale = _ids(
-        con,
-        f"select article_id from pub.main.{ARTICLES} where run_date in (select unnest(?::date[])) "
-        f"union select article_id from {MART_SCHEMA}.{ARTICLES} "
-        "where run_date in (select unnest(?::date[])) "
-        f"union (select article_id from pub.main.{ARTICLES} "
-        f"except select article_id from {MART_SCHEMA}.{ARTICLES})",
-        [runs, runs],
-    )
+    stale = _stale_articles(con, src, runs)
     replace = {
         name: stale | _touched_articles(con, name) if name in marts.kept
-        else stale | _differing_articles(con, name)
+        else stale | _differing_articles(con, name, src)
         for name in marts.article
     }
     rewrite: dict[str, set[dt.date]] = {}
@@ -250,25 +281,39 @@ def _apply_changes(
         if ids:
             rewrite[name] |= _ids(
                 con,
-                f"select run_date from pub.main.{ARTICLES} where article_id in (select unnest(?)) "
+                f"select run_date from {src}.main.{ARTICLES} "
+                "where article_id in (select unnest(?)) "
                 f"union select run_date from {MART_SCHEMA}.{ARTICLES} "
                 "where article_id in (select unnest(?))",
                 [list(ids), list(ids)],
             )
-
     days = _touched_relation_days(con, replace.get(PAIRS, set()))
+    changes = _Changes(set(changed), rewrite, replace, days, stale)
+
+    apply, apply_days = replace, days
+    if carry is not None:
+        # The slot missed the published build too: its runs and extra articles, its days.
+        both = sorted(changed | carry.runs)
+        stale_pub = _stale_articles(con, "pub", both)
+        apply = {
+            name: ids | carry.extra.get(name, set()) | stale_pub
+            | (set() if name in marts.kept else _differing_articles(con, name, "pub"))
+            for name, ids in replace.items()
+        }
+        apply_days = (None if days is None or carry.days is None
+                      else sorted(set(days) | set(carry.days)))
     for name in marts.names:
-        if name == RELATIONS and days is not None:
+        if name == RELATIONS and apply_days is not None:
             # dbt recomputed only these days (macros/incremental.sql): replace them alone.
             con.execute(f"delete from pub.main.{name} where relation_date in "
-                        "(select unnest(?::date[]))", [days])
+                        "(select unnest(?::date[]))", [apply_days])
             con.execute(f"insert into pub.main.{name} by name select * from {MART_SCHEMA}.{name} "
-                        "where relation_date in (select unnest(?::date[]))", [days])
-        elif name not in replace:
+                        "where relation_date in (select unnest(?::date[]))", [apply_days])
+        elif name not in apply:
             con.execute(f"drop table pub.main.{name}")
             con.execute(f"create table pub.main.{name} as select * from {MART_SCHEMA}.{name}")
-        elif replace[name]:
-            ids = list(replace[name])
+        elif apply[name]:
+            ids = list(apply[name])
             con.execute(f"delete from pub.main.{name} where article_id in (select unnest(?))",
                         [ids])
             con.execute(
@@ -283,7 +328,7 @@ def _apply_changes(
     }
     if wrong:
         raise RuntimeError(f"row counts (published, marts) differ: {wrong}")
-    return _Changes(set(changed), rewrite, replace, days)
+    return changes
 
 
 def _write_build_info(con, info: pa.Table) -> None:
@@ -295,6 +340,27 @@ def _write_build_info(con, info: pa.Table) -> None:
         con.unregister("incoming_build_info")
 
 
+def _build_id(con, catalog: str) -> str:
+    ids = con.execute(f"select distinct build_id from {catalog}.main.{BUILD_TABLE}").fetchall()
+    return ids[0][0] if len(ids) == 1 else ""
+
+
+def _apply_and_checkpoint(
+    con, marts: _Marts, changed: set[dt.date], counts: dict[str, int], info: pa.Table,
+    carry: slots.Record | None = None,
+) -> _Changes:
+    con.execute("begin")
+    try:
+        changes = _apply_changes(con, marts, changed, counts, carry)
+        _write_build_info(con, info)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("checkpoint pub")  # all in the file: no write-ahead log beside it
+    return changes
+
+
 def _update_copy(
     con, marts: _Marts, target: Path, tmp: Path, changed: set[dt.date],
     counts: dict[str, int], info: pa.Table,
@@ -304,21 +370,44 @@ def _update_copy(
     shutil.copyfile(target, tmp)
     con.execute("attach ? as pub", [str(tmp)])
     try:
-        previous = con.execute(
-            f"select distinct build_id from pub.main.{BUILD_TABLE}"
-        ).fetchall()
-        con.execute("begin")
-        try:
-            changes = _apply_changes(con, marts, changed, counts)
-            _write_build_info(con, info)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
-        con.execute("checkpoint pub")  # all in the file: only the file is renamed
+        previous = _build_id(con, "pub")
+        changes = _apply_and_checkpoint(con, marts, changed, counts, info)
     finally:
         con.execute("detach pub")
-    return (previous[0][0] if len(previous) == 1 else ""), changes
+    return previous, changes
+
+
+def _update_slot(
+    con, marts: _Marts, current: Path, slot: Path, changed: set[dt.date],
+    counts: dict[str, int], info: pa.Table,
+) -> tuple[str, _Changes] | None:
+    """Bring the other slot (``slot``, the build before the published one) to the marts in
+    place, replaying the published build's record too (extract/publish_slots.py); return the
+    published build's id and what changed since it, or None when the slot cannot be used
+    (then the published file is copied)."""
+    record = slots.read_record(current.parent)
+    if record is None or not slot.exists() or slots.remove_wal(slot):
+        return None
+    con.execute("attach ? as prev (read_only)", [str(current)])
+    try:
+        previous = _build_id(con, "prev")
+        if previous != record.build_id:
+            return None
+        try:
+            con.execute("attach ? as pub", [str(slot)])
+        except duckdb.Error as exc:  # a reader still holds the slot (DuckDB's file lock)
+            log.info("publish: %s is open elsewhere, copying the published file (%s)",
+                     slot.name, str(exc).splitlines()[0])
+            return None
+        try:
+            if _build_id(con, "pub") != record.previous_build_id:
+                return None
+            changes = _apply_and_checkpoint(con, marts, changed, counts, info, record)
+        finally:
+            con.execute("detach pub")
+    finally:
+        con.execute("detach prev")
+    return previous, changes
 
 
 def _full_copy(con, marts: _Marts, tmp: Path, info: pa.Table) -> None:
@@ -629,6 +718,8 @@ def _remove_stale(out_dir: Path) -> None:
         stale.unlink(missing_ok=True)
     for stale in out_dir.glob(".parquet.*.tmp"):
         stale.unlink(missing_ok=True)
+    for stale in out_dir.glob(f"{slots.STATE}.*.tmp"):
+        stale.unlink(missing_ok=True)
 
 
 def _switch_parquet(out_dir: Path, build_dir: Path) -> None:
@@ -666,7 +757,8 @@ def publish(settings: Settings, con) -> Path:
     out_dir = settings.published_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale(out_dir)
-    target = out_dir / "wirehouse.duckdb"
+    target = out_dir / slots.LINK
+    current, slot = slots.current_slot(out_dir), slots.next_slot(out_dir)
     tmp = out_dir / f".wirehouse.duckdb.{os.getpid()}.tmp"
     build_id = uuid.uuid4().hex[:16]
     published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)  # metadata, not logic
@@ -686,16 +778,25 @@ def publish(settings: Settings, con) -> Path:
     )
     owed = unpublished_runs(settings)
     changed = None if owed is None else owed | pending_run_dates(settings)
-    previous_id, changes = "", None
-    if changed is not None and target.exists() and marts.article:
+    previous_id, changes, in_place = "", None, None
+    if changed is not None and current is not None and marts.article:
         try:
-            previous_id, changes = _update_copy(con, marts, target, tmp, changed, counts, info)
-        except _CopyWhole as exc:
-            log.info("publish: copying every mart (%s)", exc)
-        except Exception:
-            log.warning("incremental publish failed: copying every mart", exc_info=True)
-        if changes is None:
-            _discard(tmp)
+            in_place = _update_slot(con, marts, current, slot, changed, counts, info)
+        except Exception as exc:  # the slot is left as it was (rolled back): copy instead
+            log.info("publish: %s not updated in place, copying the published file (%s: %s)",
+                     slot.name, type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+        if in_place is not None:
+            previous_id, changes = in_place
+        else:
+            try:
+                previous_id, changes = _update_copy(
+                    con, marts, current, tmp, changed, counts, info)
+            except _CopyWhole as exc:
+                log.info("publish: copying every mart (%s)", exc)
+            except Exception:
+                log.warning("incremental publish failed: copying every mart", exc_info=True)
+            if changes is None:
+                _discard(tmp)
     if changes is None:
         _full_copy(con, marts, tmp, info)
     pause_point("publish")
@@ -713,15 +814,20 @@ def publish(settings: Settings, con) -> Path:
     linked = _write_parquet(con, marts, build_dir, previous, changes, counts, info)
     link = out_dir / "parquet"
     readers_on = link.resolve().name if link.is_symlink() else build_id
-    tmp.replace(target)
+    if in_place is None:
+        slots.remove_wal(slot)
+        tmp.replace(slot)  # a reader still on the slot's old file keeps it
+    slots.write_record(out_dir, None if changes is None else changes.record(build_id, previous_id))
+    slots.switch(out_dir, slot)
     _switch_parquet(out_dir, build_dir)
     _prune_builds(builds_dir, {build_id, readers_on})
     clear_unpublished(settings, changed if changes is not None else None)
     _clear_touched(settings, con)
     if changes is None:
-        log.info("published build %s: every mart copied to %s (%s)", build_id, target, counts)
+        log.info("published build %s: every mart copied to %s (%s)", build_id, slot, counts)
     else:
-        log.info("published build %s incrementally: runs %s changed, %d Parquet parts linked "
-                 "from build %s (%s)", build_id, sorted(d.isoformat() for d in changed),
+        log.info("published build %s incrementally: runs %s changed, %s %s, %d Parquet parts "
+                 "linked from build %s (%s)", build_id, sorted(d.isoformat() for d in changed),
+                 slot.name, "updated in place" if in_place is not None else "copied",
                  linked, previous_id, counts)
     return target

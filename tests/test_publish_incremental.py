@@ -20,6 +20,7 @@ from extract import cli
 from extract.build import clear_unpublished, mark_unpublished, unpublished_runs
 from extract.config import Settings
 from extract.publish import publish
+from extract.publish_slots import next_slot
 from extract.runs import run_without_airflow
 from extract.warehouse import connect
 from tests.late_files import FILES, LATE, MARTS, MODEL, write_archive
@@ -161,6 +162,9 @@ def test_nightly_runs_publish_incrementally_and_equal_a_full_publish(
     write_archive(settings.archive, LATE)
     run_without_airflow(settings, settings.archive, dt.date(2019, 3, 7))
     assert "incrementally: runs ['2019-03-07'] changed" in _log(caplog)
+    # The other slot (two nights old) was brought up to date in place, not copied.
+    assert "updated in place" in _log(caplog) and "copied" not in _log(caplog)
+    assert os.path.islink(settings.published_dir / "wirehouse.duckdb")
     assert unpublished_runs(settings) == set()
     new_parts = _parts(_build_dir(settings))
     # The relations are by month of their day: 03-04 got new pairs, so 2019-03 is rewritten.
@@ -246,10 +250,13 @@ def test_a_wrong_copy_falls_back_to_a_full_copy(
 ) -> None:
     settings = warehouse
     target = settings.published_dir / "wirehouse.duckdb"
-    with duckdb.connect(str(target)) as con:  # a row of an unchanged run goes missing
-        con.execute("delete from fct_actor_mentions where mention_id in (select mention_id "
-                    "from fct_actor_mentions join dim_articles using (article_id) "
-                    "where run_date = ? limit 1)", [DAYS[0]])
+    # The file the next publish brings up to date in place (the other slot) and the
+    # published one (copied when the other cannot be used): a row goes missing in both.
+    for path in (next_slot(settings.published_dir), target):
+        with duckdb.connect(str(path)) as con:  # a row of an unchanged run goes missing
+            con.execute("delete from fct_actor_mentions where mention_id in (select mention_id "
+                        "from fct_actor_mentions join dim_articles using (article_id) "
+                        "where run_date = ? limit 1)", [DAYS[0]])
     mark_unpublished(settings, [DAYS[2]])
     with connect(settings.db_path) as con:
         publish(settings, con)
