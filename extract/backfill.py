@@ -22,6 +22,7 @@ build is still owed (so a crash after the last load still builds and publishes o
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -32,12 +33,16 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extract import tables
 from extract.config import Settings
 from extract.manifest import Candidate, list_candidates
 from extract.reader import peek_date
 from extract.runs import DEFAULT_CHUNK_SIZE, plan_run, read_arrow, stage_dir_for
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -319,13 +324,61 @@ def group_refs(plan: BackfillPlan, max_groups: int) -> list[list[str]]:
     return sorted((g for g in groups if g), key=lambda g: -sum(articles[r] for r in g))
 
 
-def load_date(settings: Settings, plan: BackfillPlan, day: DatePlan) -> dict[str, int]:
-    """Load one staged date in one transaction and record it in the backfill state."""
-    from extract.runs import load_run
-    from extract.warehouse import connect
+# How long a backfill's loads keep one connection (and so the writer lock) before letting
+# go after a load: another writer (a nightly run) waits for the lock up to 300 s.
+LOADS_HOLD_S = 30.0
 
-    with connect(settings.db_path) as con:
-        counts = load_run(settings, day.run_date, con)
+
+class Loads:
+    """The warehouse connection a backfill's loads share: opened at a load, let go after a
+    load once it is ``hold_s`` old, closed by ``close`` (a context manager). Each date is
+    still its own transaction; what the dates share is the open (the catalog read), the
+    schema check and the checkpoint at close, which per date cost more than its inserts
+    (docs/benchmarks.md, "Backfill, third pass")."""
+
+    def __init__(self, settings: Settings, hold_s: float | None = None) -> None:
+        self.settings = settings
+        self.hold_s = LOADS_HOLD_S if hold_s is None else hold_s
+        self._con = None
+        self._opened = 0.0
+
+    def connection(self):
+        if self._con is None:
+            from extract.warehouse import connect, ensure_schema
+
+            self._con = connect(self.settings.db_path)
+            self._opened = time.monotonic()
+            ensure_schema(self._con)
+        return self._con
+
+    def loaded(self) -> None:
+        """After a load: let the lock go if the connection is held long enough, so that a
+        writer waiting meanwhile gets it before the next date's load."""
+        if self._con is not None and time.monotonic() - self._opened >= self.hold_s:
+            self.close()
+
+    def close(self) -> None:
+        if self._con is not None:
+            con, self._con = self._con, None
+            con.close()
+
+    def __enter__(self) -> Loads:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def load_date(
+    settings: Settings, plan: BackfillPlan, day: DatePlan, loads: Loads | None = None
+) -> dict[str, int]:
+    """Load one staged date in one transaction and record it in the backfill state
+    (through ``loads``' connection if given, else a connection of its own)."""
+    from extract.runs import load_run
+
+    with Loads(settings) if loads is None else contextlib.nullcontext(loads) as shared:
+        counts = load_run(settings, day.run_date, shared.connection(), schema_ready=True)
+        shared.loaded()
     _mark_loaded(settings, _state_key(plan.start, plan.end, plan.reprocess), day.run_date)
     c = day.counts
     log.info(
@@ -339,15 +392,17 @@ def load_date(settings: Settings, plan: BackfillPlan, day: DatePlan) -> dict[str
 def load_staged(settings: Settings, plan: BackfillPlan) -> int:
     """Load every staged date whose chunks are all extracted, in date order."""
     n = 0
-    for day in plan.staged:
-        stage = stage_dir_for(settings, day.run_date)
-        missing = [c for c in day.chunks if not _extracted(stage, c)]
-        if missing:
-            raise RuntimeError(
-                f"date {day.run_date}: chunks {missing[:5]} were not extracted; rerun the backfill"
-            )
-        load_date(settings, plan, day)
-        n += 1
+    with Loads(settings) as loads:
+        for day in plan.staged:
+            stage = stage_dir_for(settings, day.run_date)
+            missing = [c for c in day.chunks if not _extracted(stage, c)]
+            if missing:
+                raise RuntimeError(
+                    f"date {day.run_date}: chunks {missing[:5]} were not extracted; "
+                    "rerun the backfill"
+                )
+            load_date(settings, plan, day, loads)
+            n += 1
     return n
 
 
@@ -395,15 +450,52 @@ def extraction_order(plan: BackfillPlan, workers: int) -> list[str]:
     return refs[:cut] + sorted(refs[cut:], key=lambda r: -articles[r])
 
 
+def _warm_worker(model: str) -> None:
+    """A worker's initializer: import the extraction code and load the model at once."""
+    import extract.runs  # noqa: F401  (what extract_ref imports)
+    from extract.nlp import load_pipeline
+
+    load_pipeline(model)
+
+
+def _started() -> None:
+    """A no-op task: submitting one per worker makes the pool start them all now."""
+
+
+def start_workers(settings: Settings, workers: int) -> ProcessPoolExecutor | None:
+    """``workers`` spawned spaCy processes, started now: each imports spaCy and loads the
+    model (~1 CPU s) while this process lists and plans, instead of after the plan. None
+    for one worker (the chunks then run in this process)."""
+    if workers <= 1:
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=workers,
+                               mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_warm_worker, initargs=(settings.model,))
+    for _ in range(workers):
+        pool.submit(_started)  # a spawn-context pool starts a worker per task while none idles
+    return pool
+
+
 def _extract_and_load(
     settings: Settings, plan: BackfillPlan, workers: int, on_articles: Callable[[int], None],
-    parsed: list | None = None,
+    parsed: list | None = None, pool: ProcessPoolExecutor | None = None,
 ) -> int:
-    """Extract every pending chunk (in ``workers`` spaCy processes) and load each date, in
-    date order, as soon as its chunks are all extracted; the dates loaded. With ``parsed``
-    (a list), dbt is imported and the project parsed (``build.parse_project``, appended to
-    it) in a thread once a worker has nothing left to take: on the core that worker leaves
-    idle while the others finish, not after them."""
+    """Extract every pending chunk (in ``workers`` spaCy processes, ``pool`` if started
+    before) and load each date, in date order, as soon as its chunks are all extracted; the
+    dates loaded. With ``parsed`` (a list), dbt is imported and the project parsed
+    (``build.parse_project``, appended to it) in a thread once a worker has nothing left to
+    take: on the core that worker leaves idle while the others finish, not after them."""
+    with Loads(settings) as loads:
+        return _extract_and_load_with(settings, plan, workers, on_articles, parsed, loads, pool)
+
+
+def _extract_and_load_with(
+    settings: Settings, plan: BackfillPlan, workers: int, on_articles: Callable[[int], None],
+    parsed: list | None, loads: Loads, pool: ProcessPoolExecutor | None,
+) -> int:
     pending = {d.run_date: set(d.pending) for d in plan.staged}
     queue = list(plan.staged)
     loaded = 0
@@ -411,7 +503,7 @@ def _extract_and_load(
     def load_ready() -> None:
         nonlocal loaded
         while queue and not pending[queue[0].run_date]:
-            load_date(settings, plan, queue.pop(0))
+            load_date(settings, plan, queue.pop(0), loads)
             loaded += 1
 
     def chunk_done(ref: str) -> None:
@@ -423,19 +515,23 @@ def _extract_and_load(
 
     load_ready()  # dates staged before and fully extracted
     refs = extraction_order(plan, workers)
-    workers = min(workers, len(refs))
-    if workers <= 1:
-        for ref in refs:
-            extract_ref(settings, ref)
-            chunk_done(ref)
+    if not refs and pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)  # nothing to extract
         return loaded
-    import multiprocessing
+    if pool is None:
+        workers = min(workers, len(refs))
+        if workers <= 1:
+            for ref in refs:
+                extract_ref(settings, ref)
+                chunk_done(ref)
+            return loaded
+        pool = start_workers(settings, workers)
+        assert pool is not None
     import threading
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, wait
 
     importer: threading.Thread | None = None
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with pool:
         futures = {pool.submit(extract_ref, settings, ref): ref for ref in refs}
         try:
             todo = set(futures)
@@ -474,19 +570,26 @@ def run_backfill(
 
     started = time.monotonic()
     with Bars(enabled=progress) as bars:
-        n_files = sum(1 for _ in list_candidates(archive.resolve(), end)) if progress else 0
-        listing = bars.add_task("files read", total=n_files, visible=n_files > 0)
-        plan = plan_backfill(
-            settings, archive, start, end, reprocess=reprocess, chunk_size=chunk_size,
-            on_file=lambda: bars.advance(listing),
-        )
-        # Articles extracted before a crash count as done.
-        bar = bars.add_task("articles", total=plan.total_articles,
-                            completed=plan.total_articles - plan.pending_articles,
-                            visible=plan.total_articles > 0)
-        parsed: list = []
-        loaded = _extract_and_load(settings, plan, workers,
-                                   lambda n: bars.advance(bar, n), parsed if build else None)
+        # The workers start (and load the model) while the archive is listed and planned.
+        # (A rerun with nothing left to extract pays their start for nothing, beside its plan.)
+        pool = start_workers(settings, workers)
+        try:
+            n_files = sum(1 for _ in list_candidates(archive.resolve(), end)) if progress else 0
+            listing = bars.add_task("files read", total=n_files, visible=n_files > 0)
+            plan = plan_backfill(
+                settings, archive, start, end, reprocess=reprocess, chunk_size=chunk_size,
+                on_file=lambda: bars.advance(listing),
+            )
+            # Articles extracted before a crash count as done.
+            bar = bars.add_task("articles", total=plan.total_articles,
+                                completed=plan.total_articles - plan.pending_articles,
+                                visible=plan.total_articles > 0)
+            parsed: list = []
+            loaded = _extract_and_load(settings, plan, workers, lambda n: bars.advance(bar, n),
+                                       parsed if build else None, pool)
+        finally:
+            if pool is not None:  # a no-op once the extraction shut it down
+                pool.shutdown(wait=False, cancel_futures=True)
     built = build_and_publish(settings, parsed=parsed[0] if parsed else None) if build else False
     totals = {"seen": 0, "loaded": 0, "duplicate": 0, "rejected": 0}
     for day in plan.staged:

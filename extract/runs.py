@@ -348,15 +348,17 @@ def collect_stage(stage: Path) -> dict[str, pa.Table]:
     return batch
 
 
-def load_run(settings: Settings, run_date: dt.date, con) -> dict[str, int]:
-    """Replace the run's partition with what it staged, in one transaction."""
+def load_run(settings: Settings, run_date: dt.date, con, *, schema_ready: bool = False
+             ) -> dict[str, int]:
+    """Replace the run's partition with what it staged, in one transaction
+    (``schema_ready``: ``ensure_schema`` already ran on ``con``)."""
     from extract.build import mark_pending
     from extract.warehouse import write_run_partition
 
     stage = stage_dir_for(settings, run_date)
     batch = collect_stage(stage)
     mark_pending(settings, [run_date])  # before the write: the next build must include it
-    write_run_partition(con, run_date, batch)
+    write_run_partition(con, run_date, batch, schema_ready=schema_ready)
     shutil.rmtree(stage, ignore_errors=True)
     counts = {name: table.num_rows for name, table in batch.items()}
     log.info("run %s loaded: %s", run_date, counts)

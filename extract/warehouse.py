@@ -101,31 +101,41 @@ def _insert(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
 
 
 def write_run_partition(
-    con: duckdb.DuckDBPyConnection, run_date: dt.date, batch: Mapping[str, pa.Table]
+    con: duckdb.DuckDBPyConnection, run_date: dt.date, batch: Mapping[str, pa.Table],
+    *, schema_ready: bool = False,
 ) -> None:
     """Replace everything run ``run_date`` wrote, in one transaction: delete, then insert.
 
     ``batch`` maps raw table names to Arrow tables; missing tables count as empty.
+    ``schema_ready``: ``ensure_schema`` already ran on ``con`` (a backfill loading many
+    dates through one connection checks the schema once, not once per date).
     """
-    ensure_schema(con)
+    if not schema_ready:
+        ensure_schema(con)
     incoming = batch.get("articles")
     kept = [] if incoming is None else incoming.column("article_id").to_pylist()
     con.execute("begin transaction")
     try:
-        # The articles this rerun drops: the next incremental build deletes their rows
-        # (macros/incremental.sql, stale_article) without comparing every row against every
-        # article; the publish after a successful build empties the log.
-        con.execute(
-            "insert into raw.build_touched select 'removed', article_id, run_date, 'load' "
-            "from raw.articles where run_date = ? and article_id not in (select unnest(?))",
-            [run_date, kept],
-        )
-        for child in tables.ARTICLE_TABLES:
+        # A run that stored no articles has no child rows and drops none: its first load
+        # (every date of a backfill, every new night) skips the scans below.
+        stored = con.execute(
+            "select exists (select 1 from raw.articles where run_date = ?)", [run_date]
+        ).fetchall()[0][0]
+        if stored:
+            # The articles this rerun drops: the next incremental build deletes their rows
+            # (macros/incremental.sql, stale_article) without comparing every row against
+            # every article; the publish after a successful build empties the log.
             con.execute(
-                f"delete from raw.{child} where article_id in "
-                "(select article_id from raw.articles where run_date = ?)",
-                [run_date],
+                "insert into raw.build_touched select 'removed', article_id, run_date, 'load' "
+                "from raw.articles where run_date = ? and article_id not in (select unnest(?))",
+                [run_date, kept],
             )
+            for child in tables.ARTICLE_TABLES:
+                con.execute(
+                    f"delete from raw.{child} where article_id in "
+                    "(select article_id from raw.articles where run_date = ?)",
+                    [run_date],
+                )
         for name in ("articles", "files", "rejects"):
             con.execute(f"delete from raw.{name} where run_date = ?", [run_date])
         for name, schema in tables.ALL_TABLES.items():

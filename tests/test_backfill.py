@@ -58,15 +58,28 @@ def test_backfill_equals_nightly_runs_and_reruns_skip(
     while day <= END:
         run_without_airflow(nightly, archive, day, build=False)
         day += dt.timedelta(days=1)
+    from extract import warehouse
+
+    opened = Counter(warehouse.connect)
+    monkeypatch.setattr(warehouse, "connect", opened)
+    monkeypatch.setattr(bf, "LOADS_HOLD_S", 3600.0)  # however slow the machine
     result = bf.run_backfill(bulk, archive, START, END, build=False, progress=False)
+    monkeypatch.undo()
     assert _manifest(bulk) == _manifest(nightly)
     assert result.counts == {"seen": 7, "loaded": 4, "duplicate": 1, "rejected": 2}
     assert result.loaded == 3  # 03-04, 03-05, 03-09 hold files; the other dates are empty
+    # One connection reads the manifest, one serves the three dates' loads (one
+    # transaction each), not one per date; it is closed after: a writer in another
+    # process gets the lock at once.
+    assert opened.calls == 2
+    subprocess.run([sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1])",
+                    str(bulk.db_path)], check=True, timeout=60)
 
-    # A rerun over the same files does nothing: no reading, no spaCy, no load.
+    # A rerun over the same files does nothing: no reading, no extraction, no load (with
+    # two workers: they are started before the plan finds nothing to do, then let go).
     extract = Counter(runs.extract_chunk)
     monkeypatch.setattr(runs, "extract_chunk", extract)
-    again = bf.run_backfill(bulk, archive, START, END, build=False, progress=False)
+    again = bf.run_backfill(bulk, archive, START, END, build=False, progress=False, workers=2)
     assert (again.skipped, again.loaded, extract.calls) == (6, 0, 0)
     assert _manifest(bulk) == _manifest(nightly)
 
@@ -122,6 +135,28 @@ def test_an_interrupted_backfill_resumes_where_it_stopped(
         statuses = dict(con.execute(
             "select status, count(*) from raw.files group by status").fetchall())
     assert statuses == {"loaded": 4, "duplicate": 1, "rejected": 2}
+
+
+def test_loads_let_the_writer_lock_go_once_held_long_enough(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, archive=tmp_path, model="unused")
+
+    def free() -> bool:  # can another process take the writer lock now?
+        probe = subprocess.run(
+            [sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).close()",
+             str(settings.db_path)], capture_output=True, timeout=60)
+        return probe.returncode == 0
+
+    with bf.Loads(settings, hold_s=3600.0) as loads:
+        first = loads.connection()
+        loads.loaded()
+        assert loads.connection() is first  # kept between loads
+        assert not free()
+    assert free()  # closed at the end
+    with bf.Loads(settings, hold_s=0.0) as loads:
+        first = loads.connection()
+        loads.loaded()
+        assert free()  # held long enough: let go after the load
+        assert loads.connection() is not first
 
 
 def test_progress_line_shows_done_total_rate_and_time_left() -> None:
