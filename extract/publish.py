@@ -145,6 +145,7 @@ def _ids(con, sql: str, params: list) -> set:
 def _differing_articles(con, name: str, src: str = "pub") -> set:
     """Articles whose rows in ``name`` differ between a published file (attached as ``src``)
     and the marts."""
+    assert src in CATALOGS
     per_article = (
         "select article_id, count(*) as n, sum(hash(*columns(*))::hugeint) as h "
         "from {} group by article_id"
@@ -223,9 +224,13 @@ class _Changes:
                             self.days)
 
 
+CATALOGS = ("pub", "prev")  # the published files' attach names, the only catalogs spliced
+
+
 def _stale_articles(con, src: str, runs: list[dt.date]) -> set:
     """Articles to replace whatever their rows: those ``runs`` hold in the published file
     ``src`` or in the marts, and those gone from the marts."""
+    assert src in CATALOGS
     return _ids(
         con,
         f"select article_id from {src}.main.{ARTICLES} where run_date in "
@@ -249,7 +254,7 @@ def _apply_changes(
     the published file is attached as ``prev``: what changed is read against ``prev`` (the
     Parquet lake follows it) and replaced in ``pub`` together with ``carry``'s changes.
     Raise ``_CopyWhole`` when it cannot."""
-    src = "pub" if carry is None else "prev"
+    src = CATALOGS[0] if carry is None else CATALOGS[1]
     published = _columns(con, "pub", "main")
     listed = [
         r[0] for r in con.execute(f"select table_name from pub.main.{BUILD_TABLE}").fetchall()
@@ -341,6 +346,7 @@ def _write_build_info(con, info: pa.Table) -> None:
 
 
 def _build_id(con, catalog: str) -> str:
+    assert catalog in CATALOGS
     ids = con.execute(f"select distinct build_id from {catalog}.main.{BUILD_TABLE}").fetchall()
     return ids[0][0] if len(ids) == 1 else ""
 
