@@ -40,6 +40,8 @@ HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "lord", "lady", "gen", "
 
 
 DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
+GENDER_HONORIFICS = {"mrs": "f", "ms": "f", "miss": "f", "mr": "m"}
+BRACKETS = str.maketrans("", "", "[]()")
 
 
 def after_dateline(info: DocInfo, start: int, end: int) -> int:
@@ -91,6 +93,7 @@ def set_canonicals(info: DocInfo, drafts: list[Draft]) -> None:
     Other entities: their name as tagged, other mentions their text, without a leading
     "the" or a possessive."""
     surnames: dict[str, str] = {}
+    all_by_surname: dict[str, list[str]] = {}
     first_names: dict[str, str] = {}
     ordered = sorted(drafts, key=lambda d: d.start)
     names = {id(d): (strip_titles(info, max(d.start, d.name_start), d.end), d.end)
@@ -112,10 +115,13 @@ def set_canonicals(info: DocInfo, drafts: list[Draft]) -> None:
                         and _in_title_case(info, s, in_entity, title_case))
             s, e = strip_non_name_words(info, s, e, n_named, full_by_surname,
                                         headline=headline)
-            d.canonical = info.span_text(s, e).strip()
+            # editorial brackets are no part of a name ("[Hillary] Clinton", "George (W. Bush")
+            d.canonical = " ".join(info.span_text(s, e).translate(BRACKETS).split())
             parts = d.canonical.split()
             if len(parts) > 1:
                 surnames.setdefault(parts[-1], d.canonical)
+                if d.canonical not in all_by_surname.setdefault(parts[-1], []):
+                    all_by_surname[parts[-1]].append(d.canonical)
                 for piece in parts[-1].split("-")[1:]:
                     surnames.setdefault(piece, d.canonical)
                 first_names.setdefault(parts[0], d.canonical)
@@ -123,7 +129,40 @@ def set_canonicals(info: DocInfo, drafts: list[Draft]) -> None:
             d.canonical = normalise_display(info.span_text(max(d.start, d.name_start), d.end))
     for d in ordered:
         if d.label == "PERSON" and " " not in d.canonical:
-            d.canonical = surnames.get(d.canonical) or first_names.get(d.canonical, d.canonical)
+            d.canonical = (_by_honorific(info, d, all_by_surname.get(d.canonical, []))
+                           or surnames.get(d.canonical)
+                           or first_names.get(d.canonical, d.canonical))
+
+
+def honorific_gender(info: DocInfo, d: Draft) -> str | None:
+    """"f" for a name after "Mrs.", "Ms." or "Miss", "m" after "Mr.", else None: the word
+    just before the name, inside the mention or right before it."""
+    i = max(d.start, d.name_start) - 1
+    if i < 0:
+        return None
+    return GENDER_HONORIFICS.get(info.words[i].lower().rstrip("."))
+
+
+def _by_honorific(info: DocInfo, d: Draft, candidates: list[str]) -> str | None:
+    """The one full name among ``candidates`` (the article's people of that surname) whose
+    first name is of the gender the honorific says ("Mrs. Clinton" beside Bill and Hillary
+    Clinton is Hillary), from ``first_name_genders``; None when that leaves not exactly one
+    (then the first full name seen takes it, as before)."""
+    if len(candidates) < 2:
+        return None
+    gender = honorific_gender(info, d)
+    if gender is None:
+        return None
+    genders = first_name_genders()
+    found = [c for c in candidates if genders.get(alias_key(c.split()[0])) == gender]
+    return found[0] if len(found) == 1 else None
+
+
+@lru_cache(maxsize=4)
+def first_name_genders(seeds_dir: Path = SEEDS_DIR) -> dict[str, str]:
+    """first name (``alias_key``) -> "f" / "m" (``scripts/build_first_names.py``)."""
+    return {r["first_name"]: r["gender"] for r in read_seed_csv("first_name_genders.csv",
+                                                                 seeds_dir)}
 
 
 def _in_title_case(info: DocInfo, i: int, in_entity: set[int], memo: dict[int, bool]) -> bool:

@@ -48,7 +48,9 @@ from typing import TYPE_CHECKING
 from extract.actor_names import after_dateline, set_canonicals
 from extract.actor_seeds import (
     SEEDS_DIR,
+    alias_key,
     alias_table,
+    kb_people,
     normalise,
     role_matcher,
     role_table,
@@ -408,9 +410,8 @@ def _entity_drafts(doc: Doc, skip: set[int]) -> tuple[list[Draft], list[Span]]:
     country_ents: list[Span] = []
     info = doc_info(doc)
     ents = info.ents
-    surnames = {info.words[e.end - 1] for e in ents if e.label_ == "PERSON" and len(e) > 1}
-    # A phrase starts after an earlier person's name or a line break, whichever is last.
-    barriers = sorted({e.end for e in ents if e.label_ == "PERSON"} | set(info.line_breaks))
+    surnames, person_words = _article_surnames(info, ents)
+    found = []
     for ent in ents:
         if ent.label_ not in ACTOR_LABELS:
             continue
@@ -421,9 +422,17 @@ def _entity_drafts(doc: Doc, skip: set[int]) -> tuple[list[Draft], list[Span]]:
             country_ents.append(doc[ent.start:end])
             continue
         start = after_dateline(info, ent.start, end)
-        label = ("PERSON" if (end - start == 1 or start > ent.start)
-                 and info.words[end - 1] in surnames else ent.label_)
-        head = ent.root.i if ent.root.i >= start else end - 1
+        label = _person_label(info, ent.label_, start, end, ent.start, surnames, person_words)
+        if label == "PERSON":
+            end = _strip_trailing_numbers(info, start, end)
+        found.append((ent, start, end, label))
+    # A phrase starts after an earlier person's name (also one NER mislabelled: "Rubio" as
+    # FAC in "including Rubio and Ohio Gov. John Kasich") or a line break, whichever is last.
+    barriers = sorted({e.end for e in ents if e.label_ == "PERSON"}
+                      | {ent.end for ent, _, _, label in found if label == "PERSON"}
+                      | set(info.line_breaks))
+    for ent, start, end, label in found:
+        head = ent.root.i if start <= ent.root.i < end else end - 1
         d = Draft(start, end, label, head, name_start=start)
         if ent.root.dep_ == "compound":
             d.compound_of = ent.root.head.i
@@ -440,6 +449,63 @@ def _entity_drafts(doc: Doc, skip: set[int]) -> tuple[list[Draft], list[Span]]:
         d.start = _trim_left(doc, left, start) if left < start else start
         drafts.append(d)
     return drafts, country_ents
+
+
+def _strip_trailing_numbers(info: DocInfo, start: int, end: int) -> int:
+    """A person's name ends before numbers NER took in ("John Kasich 2" of a ranking)."""
+    while end - start > 1 and info.words[end - 1].isdigit():
+        end -= 1
+    return end
+
+
+def _article_surnames(info: DocInfo, ents: tuple[Span, ...]) -> tuple[set[str], set[str]]:
+    """The surnames of the people the article names in full (a possessive or a number NER
+    took in dropped: "Marco Rubio's", "John Kasich 2"), and the one-word names it tags
+    PERSON somewhere ("Kasich" beside a "Kasich" tagged GPE)."""
+    surnames: set[str] = set()
+    one_word: set[str] = set()
+    words = info.words
+    for e in ents:
+        if e.label_ != "PERSON":
+            continue
+        end = e.end - 1 if words[e.end - 1] in ("'s", "’s", "'") else e.end
+        end = _strip_trailing_numbers(info, e.start, end)
+        if end - e.start > 1:
+            surnames.add(words[end - 1])
+        elif end > e.start:
+            one_word.add(words[e.start])
+    return surnames, one_word
+
+
+def _person_label(info: DocInfo, label: str, start: int, end: int, ent_start: int,
+                  surnames: set[str], person_words: set[str]) -> str:
+    """NER's label, or PERSON for a span that names a person under another label ("Kasich"
+    tagged GPE, "Rubio" FAC, a surname tagged ORG or NORP), first that applies: (1) one word
+    (or a name after a dateline) that is the surname of a person the article names in full;
+    (2) one word that is a KB person's surname and that the article tags PERSON elsewhere;
+    (3) the whole span is a KB person's full name ("Marco Rubio" tagged ORG). A country word
+    never gets here (``_entity_drafts`` takes it first): "Jordan", "Washington" stay places;
+    a place the article does not name as a person ("Carson, Calif.") keeps its label."""
+    if label == "PERSON":
+        return label
+    last = info.words[end - 1]
+    if (end - start == 1 or start > ent_start) and last in surnames:
+        return "PERSON"
+    given, kb_surnames, kb_keys = kb_people()
+    if end - start == 1 and last in person_words and alias_key(last) in kb_surnames:
+        return "PERSON"
+    # (the last word first: alias_key is the cost, and most multi-word ORGs end otherwise)
+    if end - start > 1 and label != "NORP" and last.lower() in _kb_full_name_ends():
+        key = alias_key(info.span_text(start, end))
+        if " " in key and key in kb_keys and key.split()[0] in given:
+            return "PERSON"
+    return label
+
+
+@lru_cache(maxsize=4)
+def _kb_full_name_ends(seeds_dir: Path = SEEDS_DIR) -> frozenset[str]:
+    """The last words of the KB people's multi-word name keys."""
+    return frozenset(k.rsplit(" ", 1)[-1] for k in kb_people(seeds_dir)[2] if " " in k)
 
 
 def _ends_role(doc: Doc, tok: Token) -> bool:
