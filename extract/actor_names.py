@@ -191,7 +191,8 @@ def strip_non_name_words(info: DocInfo, start: int, end: int, named: dict[str, i
     """Drop the words NER took into a person's name that are no part of it, when what is
     left is a known person. Leading: epithets and adjectives ("Crooked", "Young" in "Young
     Sanders supporters", a headline's "Top Clinton aide"), a nationality word ("Filipino");
-    trailing: a headline's verb ("Obama Says"). A word is no name when it is a country word,
+    trailing: a headline's verb ("Obama Says"), a country word of several words ("Obama White
+    House"). A word is no name when it is a country word,
     or when the article uses it in lower case ("young voters") and no KB person has it as a
     given name (leading) or surname (trailing): "Bill", "Jane" stay. In a ``headline`` a
     word need not be written in lower case elsewhere ("Big-Name Senator Endorsed Trump",
@@ -228,6 +229,11 @@ def strip_non_name_words(info: DocInfo, start: int, end: int, named: dict[str, i
     while lead < end - 1 and no_name(lead, given):
         lead += 1
     trail = end
+    # a country word of several words NER ran a name into ("the Obama White House")
+    for n in (3, 2):
+        if end - start > n and normalise(info.span_text(end - n, end)) in countries:
+            trail = end - n
+            break
     while trail > start + 1 and no_name(trail - 1, kb_surnames):
         trail -= 1
 

@@ -501,3 +501,13 @@ def test_a_bare_surname_goes_to_the_one_person_of_it_named_in_full(nlp) -> None:
     doc = nlp("Former Florida Gov. Jeb Bush spoke in Miami on Monday. Bush said he would win.")
     assert {c.text: c.canonical for c in actor_cues(doc) if "Bush" in c.text} == {
         "Former Florida Gov. Jeb Bush": "Jeb Bush", "Bush": "Jeb Bush"}
+
+
+def test_a_country_word_ner_ran_into_a_name_is_no_part_of_it(nlp) -> None:
+    doc = _with_ents(nlp, "Barack Obama spoke on Monday. Critics of the Obama White House "
+                          "said it had failed.",
+                     [("Barack Obama", "PERSON", 0), ("Obama White House", "PERSON", 0)])
+    assert _cue(actor_cues(doc), "White House").canonical == "Barack Obama"
+    doc = _with_ents(nlp, "Critics of the Obama White House said it had failed.",
+                     [("Obama White House", "PERSON", 0)])
+    assert _cue(actor_cues(doc), "White House").canonical == "Obama"
