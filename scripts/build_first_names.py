@@ -4,12 +4,13 @@ they mostly stand for, so that "Mrs. Clinton" can go to Hillary and "Mr. Clinton
 Provenance: no openly licensed name list was at hand offline, so the lists below are written
 by the Wirehouse developers (common English-language given names, and given names of people
 in the news), under the project's own licence. A name commonly given to both (Taylor, Jordan,
-Kelly, ...) is left out: it must not decide between two people. The lists are a prior for one
+Kelly, ...) is listed with gender ``u``: it must not decide between two people. The lists are a prior for one
 rule only (an honorific before a bare surname picks among full names the same story, day or
 month names); extend them here and rerun.
 
 Output (sorted, ``\\n`` line ends: a rerun is byte-identical): ``first_name,gender`` with
-``first_name`` lower case as ``alias_key`` leaves it and ``gender`` ``f`` or ``m``.
+``first_name`` lower case as ``alias_key`` leaves it and ``gender`` ``f``, ``m`` or ``u``
+(given to both).
 
 Usage: ``python scripts/build_first_names.py [--out DIR]``.
 """
@@ -71,10 +72,17 @@ zachary
 """
 
 
+# Given to both: a given name all the same (scripts/top_people.py asks), of no gender.
+BOTH = """
+avery cameron casey drew jamie jordan kelly kendall lindsey morgan quinn riley robin taylor
+"""
+
+
 def rows() -> list[tuple[str, str]]:
-    female, male = set(FEMALE.split()), set(MALE.split())
-    both = female & male  # a name given to both decides nothing
-    return sorted([(n, "f") for n in female - both] + [(n, "m") for n in male - both])
+    female, male, both = set(FEMALE.split()), set(MALE.split()), set(BOTH.split())
+    both |= female & male  # a name given to both decides nothing
+    return sorted([(n, "f") for n in female - both] + [(n, "m") for n in male - both]
+                  + [(n, "u") for n in both])
 
 
 def main() -> None:
