@@ -74,6 +74,22 @@ kb_agents as (
     select * from {{ ref('kb_agents') }}
 ),
 
+first_name_genders as (
+    select * from {{ ref('first_name_genders') }}
+),
+
+-- KB people's two-word names by surname, for a misspelt first name ("Hilary Clinton").
+kb_person_names as (
+    select
+        kb_aliases.kb_id,
+        regexp_extract(kb_aliases.alias_key, '^(\S+)', 1) as first_name,
+        regexp_extract(kb_aliases.alias_key, '(\S+)$', 1) as surname
+    from kb_aliases
+    inner join kb_actors
+        on kb_aliases.kb_id = kb_actors.kb_id and kb_actors.actor_type = 'person'
+    where kb_aliases.alias_key similar to '\S+ \S+'
+),
+
 -- Role words and agent phrases (singular and plural): a name that is only one of these
 -- is generic ("Foreign Ministry", "Officials"), never a named actor.
 generic_keys as (
@@ -206,6 +222,34 @@ alias_hits as (
     inner join kb_aliases on eligible.last_two_words = kb_aliases.alias_key
     inner join kb_actors
         on kb_aliases.kb_id = kb_actors.kb_id and kb_actors.actor_type = 'person'
+    union all
+    -- a misspelt first name ("Hilary Clinton"): the KB person of that surname whose first
+    -- name is one edit away (both of at least 4 letters), when nothing else matched (ranks);
+    -- never a first name of the other gender ("Ivan" is not "Ivana"). A name two KB people
+    -- are one edit from stays unresolved (kb_matched); a KB person's own name matches at
+    -- rank 1, so two KB people are never merged.
+    select
+        eligible.mention_id,
+        eligible.article_date,
+        kb_person_names.kb_id,
+        5 as match_rank
+    from eligible
+    inner join kb_person_names
+        on
+            regexp_extract(eligible.initials_free_key, '(\S+)$', 1) = kb_person_names.surname
+            and eligible.entity_label = 'PERSON'
+            and eligible.initials_free_key similar to '\S+ \S+'
+    left join first_name_genders as written_gender
+        on regexp_extract(eligible.initials_free_key, '^(\S+)', 1) = written_gender.first_name
+    left join first_name_genders as kb_gender
+        on kb_person_names.first_name = kb_gender.first_name
+    where
+        length(kb_person_names.first_name) >= 4
+        and length(regexp_extract(eligible.initials_free_key, '^(\S+)', 1)) >= 4
+        and damerau_levenshtein(
+            regexp_extract(eligible.initials_free_key, '^(\S+)', 1), kb_person_names.first_name
+        ) = 1
+        and coalesce(written_gender.gender = kb_gender.gender, true)
 ),
 
 kb_candidates as (
