@@ -482,7 +482,8 @@ def _person_label(info: DocInfo, label: str, start: int, end: int, ent_start: in
     """NER's label, or PERSON for a span that names a person under another label ("Kasich"
     tagged GPE, "Rubio" FAC, a surname tagged ORG or NORP), first that applies: (1) one word
     (or a name after a dateline) that is the surname of a person the article names in full;
-    (2) one word that is a KB person's surname and that the article tags PERSON elsewhere;
+    (2) one word that is a KB person's surname and that the article tags PERSON elsewhere or
+    that is conjoined with a PERSON ("about Cruz and Kasich");
     (3) the whole span is a KB person's full name ("Marco Rubio" tagged ORG). A country word
     never gets here (``_entity_drafts`` takes it first): "Jordan", "Washington" stay places;
     a place the article does not name as a person ("Carson, Calif.") keeps its label."""
@@ -492,7 +493,8 @@ def _person_label(info: DocInfo, label: str, start: int, end: int, ent_start: in
     if (end - start == 1 or start > ent_start) and last in surnames:
         return "PERSON"
     given, kb_surnames, kb_keys = kb_people()
-    if end - start == 1 and last in person_words and alias_key(last) in kb_surnames:
+    if (end - start == 1 and (last in person_words or _conjoined_with_person(info, start))
+            and alias_key(last) in kb_surnames):
         return "PERSON"
     # (the last word first: alias_key is the cost, and most multi-word ORGs end otherwise)
     if end - start > 1 and label != "NORP" and last.lower() in _kb_full_name_ends():
@@ -500,6 +502,15 @@ def _person_label(info: DocInfo, label: str, start: int, end: int, ent_start: in
         if " " in key and key in kb_keys and key.split()[0] in given:
             return "PERSON"
     return label
+
+
+def _conjoined_with_person(info: DocInfo, i: int) -> bool:
+    """Token ``i`` is conjoined with a name NER tagged PERSON ("Cruz and Kasich", "Trump,
+    Cruz, Kasich"): a list of people holds people."""
+    tok = info.doc[i]
+    near = [tok.head] if tok.dep_ == "conj" else []
+    near += [c for c in tok.children if c.dep_ == "conj"]
+    return any(t.ent_type_ == "PERSON" for t in near)
 
 
 @lru_cache(maxsize=4)

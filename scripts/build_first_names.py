@@ -4,9 +4,10 @@ they mostly stand for, so that "Mrs. Clinton" can go to Hillary and "Mr. Clinton
 Provenance: no openly licensed name list was at hand offline, so the lists below are written
 by the Wirehouse developers (common English-language given names, and given names of people
 in the news), under the project's own licence. A name commonly given to both (Taylor, Jordan,
-Kelly, ...) is listed with gender ``u``: it must not decide between two people. The lists are a prior for one
-rule only (an honorific before a bare surname picks among full names the same story, day or
-month names); extend them here and rerun.
+Kelly, ...) is listed with gender ``u``: it must not decide between two people. The lists are
+a prior for one rule only (an honorific before a bare surname picks among the full names of
+the story) and for ``scripts/top_people.py`` (is a word a given name); extend them here and
+rerun.
 
 Output (sorted, ``\\n`` line ends: a rerun is byte-identical): ``first_name,gender`` with
 ``first_name`` lower case as ``alias_key`` leaves it and ``gender`` ``f``, ``m`` or ``u``

@@ -511,3 +511,10 @@ def test_a_country_word_ner_ran_into_a_name_is_no_part_of_it(nlp) -> None:
     doc = _with_ents(nlp, "Critics of the Obama White House said it had failed.",
                      [("Obama White House", "PERSON", 0)])
     assert _cue(actor_cues(doc), "White House").canonical == "Obama"
+
+
+def test_a_kb_surname_conjoined_with_a_person_is_a_person(nlp) -> None:
+    doc = _with_ents(nlp, "Voters were not as enthusiastic about Cruz and Kasich as they are "
+                          "about Trump.",
+                     [("Cruz", "PERSON", 0), ("Kasich", "GPE", 0), ("Trump", "PERSON", 0)])
+    assert _cue(actor_cues(doc), "Kasich").label == "PERSON"
