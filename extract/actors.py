@@ -493,11 +493,13 @@ def _person_label(info: DocInfo, label: str, start: int, end: int, ent_start: in
     if (end - start == 1 or start > ent_start) and last in surnames:
         return "PERSON"
     given, kb_surnames, kb_keys = kb_people()
-    if (end - start == 1 and (last in person_words or _conjoined_with_person(info, start))
-            and alias_key(last) in kb_surnames):
+    # alias_key of a plain ASCII word is its lower case (alias_key is the cost here)
+    last_key = last.lower() if last.isascii() and last.isalpha() else alias_key(last)
+    if (end - start == 1 and last_key in kb_surnames
+            and (last in person_words or _conjoined_with_person(info, start))):
         return "PERSON"
-    # (the last word first: alias_key is the cost, and most multi-word ORGs end otherwise)
-    if end - start > 1 and label != "NORP" and last.lower() in _kb_full_name_ends():
+    # (the last word first: most multi-word ORGs end with no KB person's surname)
+    if end - start > 1 and label != "NORP" and last_key in _kb_full_name_ends():
         key = alias_key(info.span_text(start, end))
         if " " in key and key in kb_keys and key.split()[0] in given:
             return "PERSON"
