@@ -516,9 +516,11 @@ def _conjoined_with_person(info: DocInfo, i: int) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _kb_full_name_ends(seeds_dir: Path = SEEDS_DIR) -> frozenset[str]:
+def _kb_full_name_ends() -> frozenset[str]:
     """The last words of the KB people's multi-word name keys."""
-    return frozenset(k.rsplit(" ", 1)[-1] for k in kb_people(seeds_dir)[2] if " " in k)
+    # kb_people() with no argument: lru_cache keys kb_people(SEEDS_DIR) apart, and the KB
+    # seeds were read a second time in every worker.
+    return frozenset(k.rsplit(" ", 1)[-1] for k in kb_people()[2] if " " in k)
 
 
 def _ends_role(doc: Doc, tok: Token) -> bool:
