@@ -121,23 +121,34 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro touched_mentions(column, kind) -%}
-    {#- The ``column`` values (actor_id, agent_id, iso3) of the mentions of the changed runs'
-        articles now, and of the mentions a rerun removed (logged as ``kind``). -#}
-    select {{ column }} from {{ ref('int_mentions_resolved') }}
-    where article_id in ({{ changed_article_ids() }}) and {{ column }} is not null
-    union
-    select key from {{ source('news', 'build_touched') }} where kind = '{{ kind }}'
+{% macro changed_run_dates() -%}
+    {#- The changed runs (raw.build_runs). -#}
+    select run_date from {{ source('news', 'build_runs') }}
+{%- endmacro %}
+
+{% macro logged_mention_keys() -%}
+    {#- The actors, agents and countries of the mentions a rerun removed (log_removed_mentions),
+        as (key_kind, key_id): int_touched_keys adds them to the changed runs' keys. -#}
+    select kind as key_kind, key as key_id from {{ source('news', 'build_touched') }}
+    where kind in ('actor', 'agent', 'country')
+{%- endmacro %}
+
+{% macro touched_mentions(kind) -%}
+    {#- The touched keys of ``kind`` (actor, agent, country): the actor_id, agent_id or iso3
+        values of the changed runs' mentions now and of the mentions a rerun removed,
+        computed once per build by int_touched_keys (a keyed mart refs it in a depends_on
+        comment, as its pre-hook reads it). -#}
+    select key_id from {{ ref('int_touched_keys') }} where key_kind = '{{ kind }}'
 {%- endmacro %}
 
 {% macro touched_key_filter(column, kind, condition=none, key_column=none) -%}
     {#- A where clause on the keyed model's input: ``condition`` and, on an incremental run,
         the touched keys only (the input's ``key_column``, default ``column``, in the
-        touched ``column`` values). -#}
+        touched keys of ``kind``). -#}
     {%- set clauses = [condition] if condition else [] -%}
     {%- if incremental_run() -%}
         {%- do clauses.append((key_column or column) ~ ' in ('
-            ~ touched_mentions(column, kind) ~ ')') -%}
+            ~ touched_mentions(kind) ~ ')') -%}
     {%- endif -%}
     {%- if clauses -%}
     where {{ clauses | join('\n        and ') }}
@@ -148,7 +159,7 @@
     {#- Pre-hook of a keyed mart: drop the rows of its touched keys (recomputed by its select). -#}
     {%- if incremental_run() -%}
     delete from {{ this }}
-    where {{ key_column or column }} in ({{ touched_mentions(column, kind) }})
+    where {{ key_column or column }} in ({{ touched_mentions(kind) }})
     {%- endif -%}
 {%- endmacro %}
 
@@ -260,7 +271,7 @@
     left join {{ ref('dim_actors') }} as actors
         on statements.speaker_actor_id = actors.actor_id
     where
-        statements.speaker_actor_id in ({{ touched_mentions('actor_id', 'actor') }})
+        statements.speaker_actor_id in ({{ touched_mentions('actor') }})
         and (
             statements.speaker_actor_type is distinct from actors.actor_type
             or statements.speaker_country_iso3 is distinct from actors.country_iso3

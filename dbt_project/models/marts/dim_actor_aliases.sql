@@ -7,7 +7,7 @@
     )
 }}
 -- depends_on: {{ ref('fct_actor_mentions') }}
--- depends_on: {{ ref('int_mentions_resolved') }}
+-- depends_on: {{ ref('int_touched_keys') }}
 -- One row per canonical actor and name form seen in the articles ("Putin", "Vladimir
 -- Putin", "Russian President Vladimir Putin" are three forms of one actor), with counts.
 with

@@ -7,7 +7,7 @@
     )
 }}
 -- depends_on: {{ ref('fct_actor_mentions') }}
--- depends_on: {{ ref('int_mentions_resolved') }}
+-- depends_on: {{ ref('int_touched_keys') }}
 -- Every role of every canonical actor, from two sources:
 --   kb    the KB's dated roles (kb_actor_roles) of the KB actors the articles mention,
 --         valid_from / valid_to inclusive as the dictionary gives them (null = open);

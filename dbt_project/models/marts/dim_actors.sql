@@ -7,7 +7,7 @@
     )
 }}
 -- depends_on: {{ ref('fct_actor_mentions') }}
--- depends_on: {{ ref('int_mentions_resolved') }}
+-- depends_on: {{ ref('int_touched_keys') }}
 -- One row per canonical actor (country, named person, body or place). Generic agents and
 -- things are not actors (dim_agents counts the agents).
 with

@@ -7,7 +7,7 @@
     )
 }}
 -- depends_on: {{ ref('fct_actor_mentions') }}
--- depends_on: {{ ref('int_mentions_resolved') }}
+-- depends_on: {{ ref('int_touched_keys') }}
 -- One row per generic agent: a country x sector ("Iranian officials", "the government" of
 -- an article about Syria, "migrants"), the way ICEWS / Phoenix code role nouns. The agent's
 -- mentions are in fct_actor_mentions (mention_kind = 'agent').

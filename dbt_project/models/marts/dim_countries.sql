@@ -7,7 +7,7 @@
     )
 }}
 -- depends_on: {{ ref('fct_actor_mentions') }}
--- depends_on: {{ ref('int_mentions_resolved') }}
+-- depends_on: {{ ref('int_touched_keys') }}
 with
 
 countries as (

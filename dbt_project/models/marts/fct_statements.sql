@@ -6,6 +6,7 @@
         pre_hook="{{ delete_touched_articles(extra=speakers_recoded(), date_column='article_date') }}",
     )
 }}
+-- depends_on: {{ ref('int_touched_keys') }}
 with
 
 statements as (
