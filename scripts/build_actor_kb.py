@@ -114,6 +114,41 @@ def name_forms(phrase: str) -> list[str]:
     return [without_acronym(phrase), m.group(1)]
 
 
+INITIALS_RE = re.compile(r"(?<!\S)([a-z])((?: [a-z])+)(?!\S)")
+
+
+def joined_initials(key: str) -> str:
+    """A person's name key with its run of initials written together: the dictionary's
+    "GEORGE_H._W._BUSH" is "george h w bush", the news's "George H.W. Bush" "george hw bush"
+    (``alias_key`` drops the periods and so joins initials written without a space). A key of
+    initials only stays as it is."""
+    if all(len(word) == 1 for word in key.split()):
+        return key
+    return INITIALS_RE.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), key)
+
+
+def without_initials(key: str) -> str:
+    """A name key without its middle initials, as ``int_mentions_resolved`` keys a person
+    ("george h w bush" -> "george bush")."""
+    return re.sub(r" [a-z](?= )", "", key)
+
+
+def person_display(entry: Entry, initialed: set[str]) -> str:
+    """A person's display name: the dictionary's name, but when another KB person has the
+    same name with middle initials ("George W. Bush" beside the dictionary's "George Bush"),
+    this person's own form with initials ("George H. W. Bush"), if the entry lists one: a
+    name that tells the two apart in ``dim_actors``."""
+    name = display_name(without_acronym(entry.phrase))
+    key = alias_key(name)
+    if key not in initialed:
+        return name
+    for phrase in entry.synonyms:
+        form = alias_key(without_acronym(phrase))
+        if form != key and without_initials(form) == key:
+            return display_name(without_acronym(phrase))
+    return name
+
+
 # ---------------------------------------------------------------- parsing
 
 
@@ -285,13 +320,22 @@ def build(reference: Path, supplement: Path, seeds: Path) -> dict[str, int]:
                 entry.source = "countries"
 
     actors, aliases, roles = [], set(), set()
+    joined_forms: set[tuple[str, str]] = set()
+    # people the KB names with middle initials, keyed without them ("george w bush")
+    initialed = {bare for entry in merged.values() if actor_type(entry) == "person"
+                 and (bare := without_initials(key := alias_key(without_acronym(entry.phrase))))
+                 != key}
     for kb_id, entry in merged.items():
         keys = {key for phrase in (entry.phrase, *entry.synonyms) for f in name_forms(phrase)
                 if len(key := alias_key(f)) > 1 and claimed.get(key, kb_id) == kb_id}
         if not keys:  # every name it had is a supplement entry's now
             continue
+        if actor_type(entry) == "person":
+            joined_forms.update((joined, kb_id) for key in keys
+                                if (joined := joined_initials(key)) != key)
         aliases.update((key, kb_id) for key in keys)
-        actors.append((kb_id, display_name(without_acronym(entry.phrase)), actor_type(entry),
+        actors.append((kb_id, person_display(entry, initialed) if actor_type(entry) == "person"
+                       else display_name(without_acronym(entry.phrase)), actor_type(entry),
                        entry.source))
         for role in entry.roles:
             country, sector = role_fields(role.code, countries)
@@ -299,6 +343,10 @@ def build(reference: Path, supplement: Path, seeds: Path) -> dict[str, int]:
                        role.valid_from.isoformat() if role.valid_from else "",
                        role.valid_to.isoformat() if role.valid_to else ""))
 
+    # initials written together ("george hw bush"), unless another actor has the name so
+    # written: the dictionary lists some people twice ("PJ_PATTERSON", "P._J._PATTERSON")
+    taken = {key for key, _ in aliases}
+    aliases.update(form for form in joined_forms if form[0] not in taken)
     agents = parse_agents(reference / "Phoenix.agents.txt")
     _write(seeds / "kb_actors.csv", ("kb_id", "actor_name", "actor_type", "source"),
            sorted(actors))

@@ -90,6 +90,21 @@ kb_person_names as (
     where kb_aliases.alias_key similar to '\S+ \S+'
 ),
 
+-- KB people's names with middle initials, keyed without them ("george h w bush" as "george
+-- bush"): a name whose initials are other than these ("George P. Bush") is not that person.
+kb_initialed_names as (
+    select
+        kb_aliases.kb_id,
+        kb_aliases.alias_key,
+        regexp_replace(
+            regexp_replace(kb_aliases.alias_key, ' [a-z] ', ' ', 'g'), ' [a-z] ', ' ', 'g'
+        ) as bare_key
+    from kb_aliases
+    inner join kb_actors
+        on kb_aliases.kb_id = kb_actors.kb_id and kb_actors.actor_type = 'person'
+    where regexp_matches(kb_aliases.alias_key, ' [a-z] ')
+),
+
 -- Role words and agent phrases (singular and plural): a name that is only one of these
 -- is generic ("Foreign Ministry", "Officials"), never a named actor.
 generic_keys as (
@@ -175,6 +190,21 @@ eligible as (
         and coalesce(role_kind, '') <> 'thing'
 ),
 
+-- A person's name with middle initials and a KB person of that name without them whom the
+-- KB names with other initials.
+initials_conflicts as (
+    select distinct
+        eligible.mention_id,
+        kb_initialed_names.kb_id
+    from eligible
+    inner join kb_initialed_names
+        on eligible.initials_free_key = kb_initialed_names.bare_key
+    where
+        eligible.entity_label = 'PERSON'
+        and eligible.initials_free_key <> eligible.name_key
+        and kb_initialed_names.alias_key <> eligible.name_key
+),
+
 alias_hits as (
     select
         eligible.mention_id,
@@ -207,6 +237,12 @@ alias_hits as (
         3 as match_rank
     from eligible
     inner join kb_aliases on eligible.initials_free_key = kb_aliases.alias_key
+    -- not when the KB knows that person with other middle initials: "George P. Bush" is
+    -- not the KB's "George Bush", whom it also names "George H. W. Bush"
+    anti join initials_conflicts
+        on
+            eligible.mention_id = initials_conflicts.mention_id
+            and kb_aliases.kb_id = initials_conflicts.kb_id
     where eligible.initials_free_key <> eligible.name_key
     union all
     -- a KB person's two-word name after words NER took into the name ("BERLIN - Donald
@@ -297,7 +333,12 @@ kinded as (
     select
         coded.* replace (
             case
-                when coded.entity_label = 'PERSON' and kb_matched.kb_id is null
+                -- initials that tell the name from a KB person's stay in its key
+                when
+                    coded.entity_label = 'PERSON' and kb_matched.kb_id is null
+                    and coded.mention_id not in (
+                        select initials_conflicts.mention_id from initials_conflicts
+                    )
                     then coded.initials_free_key
                 else coded.name_key
             end as name_key
