@@ -18,12 +18,15 @@ from extract.actor_seeds import (
     alias_key,
     alias_table,
     kb_people,
+    kb_person_keys_of_one,
     normalise,
     read_seed_csv,
     role_matcher,
 )
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+
     from extract.actors import DocInfo, Draft
 
 # Adjectives and nouns news puts before a name that no dictionary lists as a role.
@@ -39,9 +42,29 @@ HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "lord", "lady", "gen", "
                         "rev", "sen", "rep", "gov", "then"})
 
 
+# vocab -> the adjectives of its pipeline's lemmatizer (``use_lexicon``)
+_ADJECTIVES: dict[int, frozenset[str]] = {}
+
 DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
 GENDER_HONORIFICS = {"mrs": "f", "ms": "f", "miss": "f", "mr": "m"}
 BRACKETS = str.maketrans("", "", "[]()")
+
+
+def use_lexicon(nlp: Language) -> None:
+    """Keep the adjectives of ``nlp``'s lemmatizer index (the WordNet words the packaged
+    rule lemmatizer knows: "derelict", "crooked"), for the docs of its vocab. Call it before
+    ``extract.tagging`` replaces the lemmatizer (that pass keeps the same tables). A pipeline
+    without one has no adjectives here: the rule that asks for them does nothing."""
+    lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+    lookups = getattr(lemmatizer, "lookups", None)
+    if lookups is not None and lookups.has_table("lemma_index"):
+        table = lookups.get_table("lemma_index")
+        if "adj" in table:  # a list in the package (a set once extract.tagging has run)
+            _ADJECTIVES[id(nlp.vocab)] = frozenset(table["adj"])
+
+
+def adjectives(info: DocInfo) -> frozenset[str]:
+    return _ADJECTIVES.get(id(info.doc.vocab), frozenset())
 
 
 def after_dateline(info: DocInfo, start: int, end: int) -> int:
@@ -114,7 +137,7 @@ def set_canonicals(info: DocInfo, drafts: list[Draft]) -> None:
             headline = (e - s > 1 and n_named[info.span_text(s, e)] == 1
                         and _in_title_case(info, s, in_entity, title_case))
             s, e = strip_non_name_words(info, s, e, n_named, full_by_surname,
-                                        headline=headline)
+                                        headline=headline, at_start=_starts_line(info, s))
             # editorial brackets are no part of a name ("[Hillary] Clinton", "George (W. Bush")
             d.canonical = " ".join(info.span_text(s, e).translate(BRACKETS).split())
             parts = d.canonical.split()
@@ -129,9 +152,21 @@ def set_canonicals(info: DocInfo, drafts: list[Draft]) -> None:
             d.canonical = normalise_display(info.span_text(max(d.start, d.name_start), d.end))
     for d in ordered:
         if d.label == "PERSON" and " " not in d.canonical:
-            d.canonical = (_by_honorific(info, d, all_by_surname.get(d.canonical, []))
+            d.canonical = (_kb_compound(info, d)
+                           or _by_honorific(info, d, all_by_surname.get(d.canonical, []))
                            or surnames.get(d.canonical)
                            or first_names.get(d.canonical, d.canonical))
+
+
+def _kb_compound(info: DocInfo, d: Draft) -> str | None:
+    """A surname with the noun it modifies, when that is the name of one KB person ("the
+    Reagan administration" is Ronald Reagan's, in a story that names Nancy Reagan too; the
+    KB's "Clinton administration" is Bill's): the KB's word beats the article's people of
+    that surname. "Bush administration" names two KB people: no help (the article's rules)."""
+    if d.compound_of is None or d.compound_of >= len(info.words):
+        return None
+    form = f"{d.canonical} {info.words[d.compound_of]}"
+    return form if alias_key(form) in kb_person_keys_of_one() else None
 
 
 def honorific_gender(info: DocInfo, d: Draft) -> str | None:
@@ -165,6 +200,15 @@ def first_name_genders(seeds_dir: Path = SEEDS_DIR) -> dict[str, str]:
                                                                  seeds_dir)}
 
 
+def _starts_line(info: DocInfo, i: int) -> bool:
+    """Token ``i`` starts a sentence or a line (a headline's first word): its capital tells
+    nothing about it being a name."""
+    start, _ = info.sentence_bounds(i)
+    breaks = info.line_breaks
+    k = bisect_right(breaks, i)
+    return start == i or (k > 0 and breaks[k - 1] == i)
+
+
 def _in_title_case(info: DocInfo, i: int, in_entity: set[int], memo: dict[int, bool]) -> bool:
     """Whether token ``i`` lies in a line written in Title Case (a headline: "One Tweet Sums
     Up The Absurd Double Standard Clinton And Trump Face"): of its words outside entities
@@ -187,7 +231,7 @@ def _in_title_case(info: DocInfo, i: int, in_entity: set[int], memo: dict[int, b
 
 def strip_non_name_words(info: DocInfo, start: int, end: int, named: dict[str, int],
                          full_by_surname: dict[str, set[str]], *,
-                         headline: bool = False) -> tuple[int, int]:
+                         headline: bool = False, at_start: bool = False) -> tuple[int, int]:
     """Drop the words NER took into a person's name that are no part of it, when what is
     left is a known person. Leading: epithets and adjectives ("Crooked", "Young" in "Young
     Sanders supporters", a headline's "Top Clinton aide"), a nationality word ("Filipino");
@@ -197,7 +241,11 @@ def strip_non_name_words(info: DocInfo, start: int, end: int, named: dict[str, i
     given name (leading) or surname (trailing): "Bill", "Jane" stay. In a ``headline`` a
     word need not be written in lower case elsewhere ("Big-Name Senator Endorsed Trump",
     "State Department Hid Key Clinton"), but a word of another person's name in the article
-    stays ("Ivanka" of "Ivanka Trump Says" when the story says "Ivanka").
+    stays ("Ivanka" of "Ivanka Trump Says" when the story says "Ivanka"). The first word of
+    a name that starts a sentence or a line (``at_start``: its capital tells nothing) is no
+    name either when the lemmatizer's lexicon has it as an adjective and neither the KB nor
+    the first-name seed has it as a given name ("Derelict Obama and Clinton;", a headline
+    too short for Title Case; "Frank", "Rich" are given names of the seed or the KB).
 
     Known is, for the longest part left (the rightmost of equals): a name the KB has for a
     person ("Clinton"), the name of another mention (``named``: name -> mentions), one word
@@ -223,6 +271,9 @@ def strip_non_name_words(info: DocInfo, start: int, end: int, named: dict[str, i
             return True
         if not key.isalpha() or key in kb_words:
             return False
+        if (at_start and i == start and key in adjectives(info)
+                and key not in first_name_genders()):
+            return True
         return key in lower or (headline and word not in other_words)
 
     lead = start

@@ -131,3 +131,16 @@ def kb_people(seeds_dir: Path = SEEDS_DIR) -> tuple[frozenset[str], frozenset[st
     keys = frozenset(r["alias_key"] for r in read_seed_csv("kb_actor_aliases.csv", seeds_dir)
                      if r["kb_id"] in people)
     return given, surnames, keys
+
+
+@lru_cache(maxsize=4)
+def kb_person_keys_of_one(seeds_dir: Path = SEEDS_DIR) -> frozenset[str]:
+    """The two-word name keys of KB people that name exactly one of them ("reagan
+    administration"; not "bush administration", which two Presidents Bush share)."""
+    people = {r["kb_id"] for r in read_seed_csv("kb_actors.csv", seeds_dir)
+              if r["actor_type"] == "person"}
+    owners: dict[str, set[str]] = {}
+    for r in read_seed_csv("kb_actor_aliases.csv", seeds_dir):
+        if r["alias_key"].count(" ") == 1:
+            owners.setdefault(r["alias_key"], set()).add(r["kb_id"])
+    return frozenset(k for k, ids in owners.items() if len(ids) == 1 and ids <= people)

@@ -37,9 +37,11 @@ def load_pipeline(model: str, statements: bool = True) -> Language:
     """Load ``model`` with the Wirehouse components added (cached per process)."""
     import spacy
 
+    from extract.actor_names import use_lexicon
     from extract.tagging import replace_tag_pipes
 
     nlp = spacy.load(model, exclude=list(UNUSED_PIPES))
+    use_lexicon(nlp)  # before the lemmatizer is replaced (its tables stay the same)
     # attribute_ruler + lemmatizer as one cheaper pass, same token attributes
     replace_tag_pipes(nlp)
     if statements:

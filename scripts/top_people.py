@@ -20,7 +20,9 @@ surname ("Clinton" of Bill for Hillary). So the actor_ids of a person are split 
 ``other`` -- other real people: a person actor whose name is a given name (a KB given name
 or one of ``first_name_genders``) and the same surname, whose given names are not the
 person's (nor a subset of them: "George Bush" for George W. Bush is no other person, "Hilary"
-within two edits of "Hillary" neither), and which the KB knows or the archive names in full;
+within two edits of "Hillary" neither; two names that both give middle names are one person
+when their initials agree, else two: George H. W. and George W. Bush), and which the KB knows or the
+archive names in full;
 ``wrong`` -- the rest: duplicates of the person, junk forms ("Derelict Obama", "Obama White
 House"), bare-surname actors (also an ambiguous "Bush" left unresolved, listed as
 ``ambiguous``), mislabelled spans ("Rubio" tagged FAC). The target is 0 wrong ids with the
@@ -70,6 +72,11 @@ def is_other_person(name_key: str, person_key: str, given: frozenset[str],
     words, mine = name_key.split(), person_key.split()
     if len(words) < 2 or words[-1] != mine[-1] or words[0] not in given or not in_full:
         return False
+    # both give middle names: the same initials are one person ("George Walker Bush"),
+    # others two (George H. W. and George W. Bush, though one name's words hold the other's)
+    middles = ["".join(w[0] for w in name[1:-1]) for name in (words, mine)]
+    if all(middles):
+        return middles[0] != middles[1] or words[0] != mine[0]
     theirs, own = set(words[:-1]), set(mine[:-1])
     if theirs <= own or own <= theirs:
         return False

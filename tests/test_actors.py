@@ -77,7 +77,11 @@ def test_role_seed() -> None:
 @pytest.fixture(scope="module")
 def nlp():
     spacy = pytest.importorskip("spacy")
-    return spacy.load(MODEL)
+    from extract.actor_names import use_lexicon
+
+    loaded = spacy.load(MODEL)
+    use_lexicon(loaded)  # as extract.nlp.load_pipeline does
+    return loaded
 
 
 def _cue(cues: list[ActorCue], text: str) -> ActorCue:
@@ -281,6 +285,19 @@ def test_non_name_words_in_a_person_name_are_dropped_when_the_rest_is_known(nlp)
         "Bill Clinton", "Jane Sanders", "Bernie Sanders"}
 
 
+def test_an_adjective_starting_a_line_is_no_part_of_a_known_name(nlp) -> None:
+    # a headline too short for Title Case: "Derelict" starts the line, the lexicon has it as
+    # an adjective, no one has it as a given name, and "Obama" is the KB's
+    cues = actor_cues(nlp("date 2016-09-22\nDerelict Obama and Clinton; \nTrump will go on "
+                          "offense.\n\nPresident Obama and Hillary Clinton did not react."))
+    names = {c.text: c.canonical for c in cues if c.label == "PERSON"}
+    assert names["Derelict Obama"] == names["President Obama"] == "Obama"
+    # a given name of the seed stays, though the lexicon has it as an adjective too
+    cues = actor_cues(nlp("Frank Clinton spoke first.\nBill Clinton spoke last."))
+    assert {c.canonical for c in cues if c.label == "PERSON"} == {"Frank Clinton",
+                                                                  "Bill Clinton"}
+
+
 def test_a_non_name_word_stays_when_the_rest_is_no_known_person(nlp) -> None:
     from extract.actor_names import strip_non_name_words
     from extract.actors import doc_info
@@ -410,6 +427,61 @@ def test_kb_supplement_takes_its_names_from_a_lumped_entry(tmp_path: Path) -> No
     assert "Old Name Only" not in names.values() and owner["old name"] == "New Name"
 
 
+def test_kb_person_initials_match_written_together(tmp_path: Path) -> None:
+    # "George H.W. Bush" keys as "george hw bush", the dictionary's "GEORGE_H._W._BUSH" as
+    # "george h w bush": the generator gives a person both; a form another entry already has
+    # stays that entry's (the dictionary lists P. J. Patterson twice)
+    kb = _kb()
+    assert kb.joined_initials("george h w bush") == "george hw bush"
+    assert kb.joined_initials("george w bush") == "george w bush"
+    assert kb.joined_initials("j r r tolkien") == "jrr tolkien"
+    assert kb.joined_initials("u s") == "u s"  # initials only: no name to join them in
+    ref, seeds = tmp_path / "ref", tmp_path / "seeds"
+    ref.mkdir()
+    seeds.mkdir()
+    (ref / "Phoenix.Countries.actors.txt").write_text(
+        "GEORGE_BUSH_  # CountryInfo.txt\n+GEORGE_H._W._BUSH\n\t[USAGOV 19890120-19930120]\n"
+        "GEORGE_W._BUSH_  # CountryInfo.txt\n+PRESIDENT_BUSH_\n\t[USAGOV 20010120-20090120]\n"
+        "PJ_PATTERSON_  # CountryInfo.txt\n\t[JAMGOV 19920330-20060330]\n"
+        "P._J._PATTERSON_  # CountryInfo.txt\n\t[JAMGOV 19920330-20060330]\n"
+        "UNITED_STATES_MARINES_\n+U._S._M._C._\n\t[USAMIL]\n")
+    for name in ("International", "MilNonState"):
+        (ref / f"Phoenix.{name}.actors.txt").write_text("")
+    (ref / "Phoenix.agents.txt").write_text("")
+    (seeds / "country_gazetteer.csv").write_text("iso3,name,alt_names,demonyms,capital\n"
+                                                 "USA,United States,,,\nJAM,Jamaica,,,\n")
+    (seeds / "country_aliases.csv").write_text("alias,iso3,alias_type\nusa,USA,name\n")
+    kb.build(ref, tmp_path / "none.txt", seeds)
+    names = {r["kb_id"]: r["actor_name"]
+             for r in csv.DictReader((seeds / "kb_actors.csv").open())}
+    owners: dict[str, set[str]] = {}
+    for r in csv.DictReader((seeds / "kb_actor_aliases.csv").open()):
+        owners.setdefault(r["alias_key"], set()).add(names[r["kb_id"]])
+    # the KB's two George Bushes: the one the dictionary names without initials is shown
+    # by his own form with them, which tells the two apart in dim_actors
+    assert owners["george hw bush"] == owners["george h w bush"] == owners["george bush"] \
+        == {"George H. W. Bush"}
+    assert owners["george w bush"] == {"George W. Bush"}
+    assert owners["pj patterson"] == {"PJ Patterson"}
+    assert owners["p j patterson"] == {"P. J. Patterson"}
+    assert "usmc" not in owners  # a body's initials are its own business
+
+
+def test_top_people_tells_people_of_a_surname_apart() -> None:
+    # scripts/top_people.py: "other people" of a surname, the measure of issue 12's target
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from top_people import is_other_person
+
+    given = frozenset({"george", "donald", "jeb", "hillary", "hilary"})
+    assert is_other_person("george h w bush", "george w bush", given, True)
+    assert is_other_person("jeb bush", "george w bush", given, True)
+    assert is_other_person("george p bush", "george w bush", given, True)
+    assert not is_other_person("george bush", "george w bush", given, True)
+    assert not is_other_person("george walker bush", "george w bush", given, True)
+    assert not is_other_person("donald j trump", "donald trump", given, True)
+    assert not is_other_person("hilary clinton", "hillary clinton", given, True)
+
+
 # ---------------------------------------------------------------- NER label errors, honorifics
 
 
@@ -501,6 +573,18 @@ def test_a_bare_surname_goes_to_the_one_person_of_it_named_in_full(nlp) -> None:
     doc = nlp("Former Florida Gov. Jeb Bush spoke in Miami on Monday. Bush said he would win.")
     assert {c.text: c.canonical for c in actor_cues(doc) if "Bush" in c.text} == {
         "Former Florida Gov. Jeb Bush": "Jeb Bush", "Bush": "Jeb Bush"}
+
+
+def test_a_surname_and_its_noun_that_name_one_kb_person_are_that_person(nlp) -> None:
+    # the KB's "Reagan administration" is Ronald Reagan's, though the story names only Nancy
+    doc = nlp("Nancy Reagan spoke at the library on Monday. A former official of the Reagan "
+              "administration was there.")
+    assert [c.canonical for c in actor_cues(doc) if c.text == "Reagan"] == [
+        "Reagan administration"]
+    # "Bush administration" names two KB people: the story's one Bush takes it, as before
+    doc = nlp("Jeb Bush spoke in Miami on Monday. A former official of the Bush "
+              "administration was there.")
+    assert [c.canonical for c in actor_cues(doc) if c.text == "Bush"] == ["Jeb Bush"]
 
 
 def test_a_country_word_ner_ran_into_a_name_is_no_part_of_it(nlp) -> None:
