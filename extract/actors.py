@@ -45,7 +45,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extract.actor_names import after_dateline, set_canonicals
+from extract.actor_names import after_dateline, honorific_gender, set_canonicals
 from extract.actor_seeds import (
     SEEDS_DIR,
     alias_key,
@@ -87,6 +87,7 @@ class ActorCue:
     role_start: int | None = None
     role_end: int | None = None
     grammatical_role: str | None = None  # subject | object | locative | possessor | None
+    honorific: str | None = None  # a person's "f" after "Mrs.", "Ms.", "Miss"; "m" after "Mr."
 
 
 # ---------------------------------------------------------------- lookups
@@ -764,6 +765,8 @@ def _to_cue(doc: Doc, d: Draft) -> ActorCue:
         role=d.role_key, role_start=d.role.start if d.role else None,
         role_end=d.role.end if d.role else None,
         grammatical_role=_grammatical_role(doc, d.head),
+        # SQL links a bare surname across articles to a person of that gender only
+        honorific=honorific_gender(doc_info(doc), d) if d.label == "PERSON" else None,
     )
 
 

@@ -170,7 +170,7 @@ def rows_for_doc(doc: Doc) -> dict[str, list[dict[str, Any]]]:
              "country_cue": cue.country_cue, "country_cue_start": cue.country_cue_start,
              "country_cue_end": cue.country_cue_end, "role": cue.role,
              "role_start": cue.role_start, "role_end": cue.role_end,
-             "grammatical_role": cue.grammatical_role}
+             "grammatical_role": cue.grammatical_role, "honorific": cue.honorific}
         )
     for index, ev in enumerate(events.event_spans(doc, cues)):
         rows["event_spans"].append(

@@ -105,6 +105,7 @@ ACTOR_CUES = pa.schema(
         ("role_start", pa.int32()),
         ("role_end", pa.int32()),
         ("grammatical_role", pa.string()),  # subject | object | locative | possessor
+        ("honorific", pa.string()),  # a person's "f" after Mrs./Ms./Miss, "m" after Mr.
     ]
 )
 

@@ -562,6 +562,10 @@ def test_an_honorific_picks_the_person_of_its_gender(nlp) -> None:
     assert names == [("Bill Clinton", "Bill Clinton"), ("Hillary Clinton", "Hillary Clinton"),
                      ("Mrs. Clinton", "Hillary Clinton"), ("Mr. Clinton", "Bill Clinton"),
                      ("Ms. Clinton", "Hillary Clinton")]
+    # the honorific's gender is kept on the mention: SQL links a bare surname across
+    # articles with it (unit test an_honorific_links_a_bare_surname_to_the_person_of_its_gender)
+    assert [c.honorific for c in actor_cues(doc) if "Clinton" in c.text] == [
+        None, None, "f", "m", "f"]
     # with one Clinton named in full the honorific decides nothing (the one full name)
     doc = nlp("Hillary Clinton spoke in Iowa. Mr. Clinton, her husband, waved.")
     assert [c.canonical for c in actor_cues(doc) if "Clinton" in c.text] == [

@@ -369,7 +369,9 @@ kinded as (
 --   3. the KB alias, if one ("Putin");
 --   4. the one person of that surname named in full in the archive up to that day.
 -- Else it is its own actor. Two people sharing a surname are never merged: the name is
--- linked to one of them or to neither (two Clintons named about as often: no link). An
+-- linked to one of them or to neither (two Clintons named about as often: no link). After
+-- an honorific, rules 1, 2 and 4 take only people whose first name is not of the other
+-- gender ("Mrs. Clinton" on a day naming Bill and Hillary Clinton is Hillary). An
 -- article that names a person in full resolves the surname within itself first
 -- (extract/actors.py). A one-word ORG that is no KB actor ("Sanders" tagged ORG) links the
 -- same way. A run looks back at earlier runs only (rows built): an incremental build (days
@@ -389,13 +391,16 @@ full_names as (
         and name_key like '% %'
 ),
 
--- One-word names that may be a person's surname or first name.
+-- One-word names that may be a person's surname or first name, with the gender an
+-- honorific gives ("Mrs. Clinton": f): the rules below link it only to a person whose first
+-- name is not of the other gender (first_name_genders).
 one_word_names as (
     select
         mention_id,
         run_date,
         name_key,
-        kb_id
+        kb_id,
+        honorific
     from kinded
     where
         mention_kind = 'named'
@@ -413,6 +418,8 @@ day_links as (
         on
             one_word_names.run_date = full_names.run_date
             and one_word_names.name_key in (full_names.surname, full_names.first_name)
+    left join first_name_genders on full_names.first_name = first_name_genders.first_name
+    where coalesce(one_word_names.honorific = first_name_genders.gender, true)
     group by one_word_names.mention_id
     having count(distinct full_names.person_key) = 1
 ),
@@ -517,6 +524,9 @@ dominant_links as (
         on
             one_word_names.name_key = dominant_people.surname
             and one_word_names.run_date = dominant_people.run_date
+    left join first_name_genders
+        on regexp_extract(dominant_people.name_key, '^(\S+)', 1) = first_name_genders.first_name
+    where coalesce(one_word_names.honorific = first_name_genders.gender, true)
 ),
 
 -- Rule 4: each person named in full, with the first run that names them.
@@ -566,7 +576,13 @@ archive_links as (
         on
             one_word_names.name_key = archive_full_names.surname
             and one_word_names.run_date >= archive_full_names.first_run_date
-    where one_word_names.kb_id is null
+    left join first_name_genders
+        on
+            regexp_extract(archive_full_names.name_key, '^(\S+)', 1)
+            = first_name_genders.first_name
+    where
+        one_word_names.kb_id is null
+        and coalesce(one_word_names.honorific = first_name_genders.gender, true)
     group by one_word_names.mention_id
     having count(distinct archive_full_names.person_key) = 1
 ),

@@ -32,7 +32,10 @@ final as (
         role,
         role_start,
         role_end,
-        grammatical_role
+        grammatical_role,
+        -- "f" after "Mrs.", "Ms.", "Miss", "m" after "Mr." (a person's gender, for linking
+        -- a bare surname across articles)
+        honorific
     from source
 )
 
