@@ -118,18 +118,28 @@ def _trie_regex(forms: Iterable[str]) -> str:
 
 
 @lru_cache(maxsize=4)
+def _kb_person_aliases(seeds_dir: Path = SEEDS_DIR) -> tuple[dict[str, str],
+                                                             tuple[tuple[str, str], ...]]:
+    """The KB's people (kb_id -> name, from ``kb_actors.csv``) and every actor's aliases
+    ((alias_key, kb_id) of ``kb_actor_aliases.csv``): the seeds read once per process."""
+    people = {r["kb_id"]: r["actor_name"] for r in read_seed_csv("kb_actors.csv", seeds_dir)
+              if r["actor_type"] == "person"}
+    aliases = tuple((r["alias_key"], r["kb_id"])
+                    for r in read_seed_csv("kb_actor_aliases.csv", seeds_dir))
+    return people, aliases
+
+
+@lru_cache(maxsize=4)
 def kb_people(seeds_dir: Path = SEEDS_DIR) -> tuple[frozenset[str], frozenset[str],
                                                     frozenset[str]]:
     """The KB's people: (given names, surnames, name keys). The first and last words of
     every person's name in ``kb_actors.csv`` (lower case, as ``alias_key`` leaves them),
     and every ``kb_actor_aliases.csv`` key of a person ("clinton", "bill clinton")."""
-    people = {r["kb_id"]: r["actor_name"] for r in read_seed_csv("kb_actors.csv", seeds_dir)
-              if r["actor_type"] == "person"}
+    people, aliases = _kb_person_aliases(seeds_dir)
     words = [alias_key(name).split() for name in people.values()]
     given = frozenset(w[0] for w in words if len(w) > 1)
     surnames = frozenset(w[-1] for w in words if len(w) > 1)
-    keys = frozenset(r["alias_key"] for r in read_seed_csv("kb_actor_aliases.csv", seeds_dir)
-                     if r["kb_id"] in people)
+    keys = frozenset(key for key, kb_id in aliases if kb_id in people)
     return given, surnames, keys
 
 
@@ -137,10 +147,9 @@ def kb_people(seeds_dir: Path = SEEDS_DIR) -> tuple[frozenset[str], frozenset[st
 def kb_person_keys_of_one(seeds_dir: Path = SEEDS_DIR) -> frozenset[str]:
     """The two-word name keys of KB people that name exactly one of them ("reagan
     administration"; not "bush administration", which two Presidents Bush share)."""
-    people = {r["kb_id"] for r in read_seed_csv("kb_actors.csv", seeds_dir)
-              if r["actor_type"] == "person"}
+    people, aliases = _kb_person_aliases(seeds_dir)
     owners: dict[str, set[str]] = {}
-    for r in read_seed_csv("kb_actor_aliases.csv", seeds_dir):
-        if r["alias_key"].count(" ") == 1:
-            owners.setdefault(r["alias_key"], set()).add(r["kb_id"])
-    return frozenset(k for k, ids in owners.items() if len(ids) == 1 and ids <= people)
+    for key, kb_id in aliases:
+        if key.count(" ") == 1:
+            owners.setdefault(key, set()).add(kb_id)
+    return frozenset(k for k, ids in owners.items() if len(ids) == 1 and ids <= people.keys())
