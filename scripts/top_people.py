@@ -74,7 +74,8 @@ def is_other_person(name_key: str, person_key: str, given: frozenset[str],
         return False
     # both give middle names: the same initials are one person ("George Walker Bush"),
     # others two (George H. W. and George W. Bush, though one name's words hold the other's)
-    middles = ["".join(w[0] for w in name[1:-1]) for name in (words, mine)]
+    # (a word of one or two letters is initials written together: "hw" of "George H.W. Bush")
+    middles = ["".join(w if len(w) <= 2 else w[0] for w in name[1:-1]) for name in (words, mine)]
     if all(middles):
         return middles[0] != middles[1] or words[0] != mine[0]
     theirs, own = set(words[:-1]), set(mine[:-1])
