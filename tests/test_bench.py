@@ -70,3 +70,25 @@ def test_backfill_bench_runs_and_writes_json(tmp_path: Path) -> None:
     # two dates, each loaded; every stage timed
     assert result["backfill_dates"] == 2 and result["backfill_articles"] == 3
     assert set(result["backfill_stages"]) == {"plan", "extract", "load", "dbt_build", "publish"}
+
+
+def test_memory_sampler_cpu_is_no_part_of_the_measures() -> None:
+    """The RSS sampler runs in the benchmark's process; ``_cpu`` leaves its CPU out."""
+    import os
+    import time
+
+    from extract import bench
+
+    with bench.PeakRSS(interval=0.0005) as memory:
+        deadline = time.monotonic() + 1.0
+        while memory.cpu_s < 0.1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        memory._stop.set()  # the thread stopped, the sampler still counted as running
+        memory._thread.join()
+        measured = bench._cpu()
+        t = os.times()
+        raw = t.user + t.system + t.children_user + t.children_system
+        assert memory.cpu_s > 0.02
+        assert abs((raw - measured) - memory.cpu_s) < 0.015
+    assert memory.peak_bytes > 0 and memory.peak_pss_bytes > 0
+    assert bench._SAMPLERS == []
