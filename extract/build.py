@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from extract.config import DBT_PROJECT_DIR, Settings
+from extract.relink import relinked_runs
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +223,12 @@ def build(
     incremental = run_dates is not None and not full_refresh and not changed
     if incremental:
         built = owed | {dt.date.fromisoformat(str(d)) for d in run_dates or ()}
+        # and the later runs whose one-word names these runs relink (extract/relink.py)
+        relinked = relinked_runs(settings.db_path, built)
+        if relinked:
+            log.info("%d later runs relinked by runs %s: %s", len(relinked),
+                     ", ".join(map(str, sorted(built))), ", ".join(map(str, sorted(relinked))))
+        built |= relinked
         mark_pending(settings, built)  # still owed if this build fails
         incremental = _set_build_runs(settings, built)
     if incremental:

@@ -374,8 +374,11 @@ kinded as (
 -- gender ("Mrs. Clinton" on a day naming Bill and Hillary Clinton is Hillary). An
 -- article that names a person in full resolves the surname within itself first
 -- (extract/actors.py). A one-word ORG that is no KB actor ("Sanders" tagged ORG) links the
--- same way. A run looks back at earlier runs only (rows built): an incremental build (days
--- in order) and a full rebuild agree; a rerun of an old day does not relink later days.
+-- same way. A run looks back at earlier runs only (rows built). A build that changes a run
+-- before runs built already (a backfill of an earlier day, a rerun of an old day) also
+-- recomputes the later runs whose one-word names share a surname with someone named in
+-- full in it (extract/relink.py widens raw.build_runs): any build order gives the full
+-- rebuild's links.
 full_names as (
     select distinct
         run_date,
@@ -426,8 +429,9 @@ day_links as (
 
 -- Each person named in full, per run, with the articles naming them: this batch's runs
 -- and, on an incremental build, the runs already built of the 30 days before the first run
--- the build recomputes (all rule 2 reads; a built row whose own name was one word was
--- linked by these rules: not a full name). A KB person has several full names ("donald j
+-- the build recomputes (all rule 2 reads; a built row whose own name key was one word was
+-- linked by these rules: not a full name; the key, not the name as written, decides, as in
+-- full_names: "Jean-Claude" keys as two words). A KB person has several full names ("donald j
 -- trump", "donald trump"): the links take the least, so every build gives the same one.
 named_in_full as (
     select
@@ -469,7 +473,6 @@ named_in_full as (
                     select min(build_runs.run_date) - 29
                     from {{ source('news', 'build_runs') }} as build_runs
                 )
-                and built.canonical_name like '% %'
                 and {{ alias_key('built.canonical_name') }} like '% %'
         {% endif %}
     ) as mentions_in_full
