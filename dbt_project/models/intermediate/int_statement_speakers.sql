@@ -50,7 +50,10 @@ ranked as (
                 statements.speaker_start < mentions.end_char
                 and mentions.start_char < statements.speaker_end
             ) desc nulls last,
-            mentions.start_char
+            mentions.start_char asc,
+            -- two mentions starting together: the longer, then the id (every build the same)
+            mentions.end_char desc,
+            mentions.mention_id asc
     ) = 1
 ),
 

@@ -1,6 +1,7 @@
 -- Each statement joined to the actor who said it: first an actor mention that overlaps the
 -- speaker span as written, else a mention of the resolved name elsewhere in the article
--- (a pronoun or title resolved to a named person), earliest mention first. Only canonical
+-- (a pronoun or title resolved to a named person), earliest mention first (the longer of
+-- two starting together). Only canonical
 -- actors: a generic agent speaker ("officials said") has no speaker_actor_id.
 {{
     config(
@@ -28,7 +29,9 @@ by_span as (
         statements.statement_id,
         mentions.actor_id,
         1 as match_rank,
-        mentions.start_char
+        mentions.start_char,
+        mentions.end_char,
+        mentions.mention_id
     from statements
     inner join mentions
         on
@@ -43,7 +46,9 @@ by_name as (
         statements.statement_id,
         mentions.actor_id,
         2 as match_rank,
-        mentions.start_char
+        mentions.start_char,
+        mentions.end_char,
+        mentions.mention_id
     from statements
     inner join mentions
         on
@@ -63,8 +68,11 @@ best as (
         statement_id,
         actor_id
     from candidates
+    -- two mentions from one place ("official Saudi Press Agency" and "... Agency SPA"): the
+    -- longer, then the mention id, so every build picks the same one
     qualify row_number() over (
-        partition by statement_id order by match_rank, start_char
+        partition by statement_id
+        order by match_rank asc, start_char asc, end_char desc, mention_id asc
     ) = 1
 ),
 

@@ -48,13 +48,15 @@ aggregated as (
         sum(n_cooperation_b_to_a)::bigint as n_cooperation_b_to_a,
         sum(n_conflict_a_to_b)::bigint as n_conflict_a_to_b,
         sum(n_conflict_b_to_a)::bigint as n_conflict_b_to_a,
+        -- Sums of decimals, not doubles: a double sum depends on the order the rows come in,
+        -- so a rebuild could differ from an incremental build in the sixth decimal.
         round(
-            sum(mean_intensity * n_events)
+            sum((mean_intensity * n_events)::decimal(38, 9))
             / nullif(sum(n_events) filter (where mean_intensity is not null), 0),
             6
-        ) as mean_intensity,
-        round(avg(tone), 6) as mean_tone,
-        round(sum(score), 6) as net_score
+        )::double as mean_intensity,
+        round(sum(tone::decimal(38, 9)) / count(tone), 6)::double as mean_tone,
+        round(sum(score::decimal(38, 9)), 6)::double as net_score
     from originals
     group by article_date, country_a, country_b
 ),
