@@ -23,7 +23,6 @@ from extract.config import Settings, settings
 
 SCALE_BASE_FILES = 500
 SCALE_NEW_DAY = dt.date(1987, 4, 24)  # 135 Reuters stories
-SCALE_FIRST_COPY_DATE = dt.date(1990, 1, 1)
 SCALE_DROP = 10  # each copy leaves out about one article in 10 (see _replicate)
 
 
@@ -56,9 +55,12 @@ def _segments(text: str, keep: list[tuple[int, int]]) -> list[tuple[bool, str]]:
     return out
 
 
-def _replicate(con, template: Path, copies: int, copies_per_insert: int = 50) -> None:
-    """Append ``copies`` copies of the template's raw tables, one run date per copy, with
-    fresh article ids and paths (so nothing is a duplicate of anything else).
+def _replicate(
+    con, template: Path, copies: int, first_date: dt.date, copies_per_insert: int = 50,
+) -> None:
+    """Append ``copies`` copies of the template's raw tables, one run date per copy from
+    ``first_date`` on, with fresh article ids and paths (so nothing is a duplicate of
+    anything else).
 
     Each copy's text and title go through its own letter substitution (same length, same
     offsets) outside the spans facts read as text (mentions, cues): identical texts would
@@ -94,7 +96,7 @@ def _replicate(con, template: Path, copies: int, copies_per_insert: int = 50) ->
                              "as article_id")
             for col in ("run_date", "article_date"):
                 if col in names:
-                    swaps.append(f"date '{SCALE_FIRST_COPY_DATE}' + r.k::integer as {col}")
+                    swaps.append(f"date '{first_date}' + r.k::integer as {col}")
             if "path" in names:
                 swaps.append("'scale/' || r.k || '/' || t.path as path")
             where = ""
@@ -210,7 +212,11 @@ def run_scale(
             t0 = time.perf_counter()
             with connect(current.db_path) as con:
                 ensure_schema(con)
-                _replicate(con, template.db_path, copies)
+                # One copy a day up to the day before the night: the night is the newest
+                # run, as a nightly run is. A night before runs built already is a backfill
+                # of an earlier day, which recomputes the later runs it relinks
+                # (extract/relink.py): not what this measures.
+                _replicate(con, template.db_path, copies, day - dt.timedelta(days=copies))
                 held = con.execute("select count(*) from raw.articles").fetchall()[0][0]
             fill_s = time.perf_counter() - t0
             t0 = time.perf_counter()
