@@ -1,7 +1,6 @@
 """Data tests on an incremental build read the changed runs' rows only (macros/test_scope.sql),
-and still fail on a bad row there: of a changed article (read by article id and date in the
-models whose article_date is their article's), or of a listed article that no longer exists
-(read by id alone)."""
+and still fail on a bad row there: of an article of a changed run, or of an article the build
+lists as touched that no longer exists."""
 
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ from extract.warehouse import connect
 from tests.late_files import FILES, LATE, MODEL, write_archive
 
 NIGHT = dt.date(2019, 3, 7)
-# dbt test on one dated model, its generic tests only (no unit tests: the project is unchanged).
+# dbt test on one per-article model, its generic tests only (no unit tests: the project is unchanged).
 TEST_MENTIONS = ["test", "--select", "fct_actor_mentions", "--exclude", "resource_type:unit_test"]
 
 
@@ -67,9 +66,9 @@ def test_scoped_tests_read_the_night_and_fail_on_its_bad_rows(tmp_path: Path) ->
     _set_build(settings, [NIGHT], [])
     run_dbt(settings, TEST_MENTIONS)
 
-    # A row of an article that no longer exists: not read unless the build lists it (a
-    # rerun dropped it, macros/incremental.sql); then read by id (it has no date to join
-    # on), and the relationships test to dim_articles fails.
+    # A row of an article that no longer exists: not read unless the build lists it as
+    # touched (macros/incremental.sql); then read, and the relationships test to
+    # dim_articles fails.
     _orphan_mention(settings, "gone-article")
     run_dbt(settings, TEST_MENTIONS)
     _set_build(settings, [NIGHT], ["gone-article"])
@@ -83,7 +82,7 @@ def test_scoped_tests_read_the_night_and_fail_on_its_bad_rows(tmp_path: Path) ->
     _duplicate_mention(settings, dt.date(2019, 3, 4))
     run_dbt(settings, TEST_MENTIONS)
 
-    # A duplicate in an article of the changed run: read (by article id and date), fails.
+    # A duplicate in an article of the changed run: read, fails.
     _duplicate_mention(settings, NIGHT)
     with pytest.raises(DbtBuildFailed, match="unique_fct_actor_mentions_mention_id"):
         run_dbt(settings, TEST_MENTIONS)

@@ -9,50 +9,9 @@
     incremental model rewrote beyond those runs: macros/incremental.sql), a test of a
     per-run model (``per_run_models``) the changed runs, a test of a partial aggregate by run
     month (``per_month_models``) the changed runs' months; with ``--full-refresh``, or when
-    ``raw.build_runs`` is empty (a plain ``dbt build`` by hand), every row. A per-article
-    model whose ``article_date`` is its article's (``per_article_dated_models``) is read by
-    (article_id, article_date), which the scan can prune by date. Tests of the
+    ``raw.build_runs`` is empty (a plain ``dbt build`` by hand), every row. Tests of the
     other models (the keyed aggregates) always read every row. dbt's documented hook for this is ``get_where_subquery``.
 -#}
-
-{% macro changed_article_list() -%}
-    {#- The articles a test of a per-article model reads: the changed runs' (every article
-        when ``raw.build_runs`` is empty) and those logged in ``raw.build_touched``. -#}
-    {%- set runs = source('news', 'build_runs') -%}
-    select article_id from {{ source('news', 'articles') }}
-    where
-        run_date in (select run_date from {{ runs }})
-        or not exists (select 1 from {{ runs }})
-    union all
-    select key from {{ source('news', 'build_touched') }} where kind = 'article'
-{%- endmacro %}
-
-{% macro dated_changed_rows(relation, clauses) -%}
-    {#- The rows of ``changed_article_list()`` in a per-article model whose ``article_date`` is
-        its article's (var ``per_article_dated_models``), as a subquery. The same rows as
-        ``article_id in (...)``, found cheaper: a semi join on (article_id, article_date),
-        whose date range DuckDB pushes into the scan, where the zone maps of a table
-        appended run by run skip the other dates (an IN list of md5 ids reads every row:
-        that grew with the archive). The rows of listed articles that no longer exist (they
-        should be gone: a relationships test fails on them) have no date to join on; the
-        second branch reads them by id alone, a set that is empty on most nights. -#}
-    {%- set articles = source('news', 'articles') -%}
-    {%- set extra = (' and ' ~ (clauses | join(' and '))) if clauses else '' -%}
-    (
-        select * from {{ relation }}
-        where (article_id, article_date) in (
-            select article_id, article_date from {{ articles }}
-            where article_id in ({{ changed_article_list() }})
-        ){{ extra }}
-        union all
-        select * from {{ relation }}
-        where article_id in (
-            select article_id from ({{ changed_article_list() }}) as listed
-            except
-            select article_id from {{ articles }}
-        ){{ extra }}
-    ) dbt_subquery
-{%- endmacro %}
 
 {% macro changed_rows_predicate(column, per='article') -%}
     {#- SQL that is true for the rows of the changed runs (every row outside an incremental
@@ -65,7 +24,14 @@
         OR around it, which would compute the whole view first. -#}
     {%- if per == 'article' -%}
         {%- set changed -%}
-    {{ column }} in ({{ changed_article_list() }})
+    {{ column }} in (
+        select article_id from {{ source('news', 'articles') }}
+        where
+            run_date in (select run_date from {{ runs }})
+            or not exists (select 1 from {{ runs }})
+        union all
+        select key from {{ source('news', 'build_touched') }} where kind = 'article'
+    )
         {%- endset -%}
     {%- elif per == 'month' -%}
         {%- set changed -%}
@@ -95,10 +61,7 @@
     {%- if where -%}
         {%- do clauses.append('(' ~ where ~ ')') -%}
     {%- endif -%}
-    {%- if relation.identifier in var('per_article_dated_models', [])
-        and not flags.FULL_REFRESH -%}
-        {%- do return(dated_changed_rows(relation, clauses)) -%}
-    {%- elif relation.identifier in var('per_article_models', []) -%}
+    {%- if relation.identifier in var('per_article_models', []) -%}
         {%- do clauses.append(changed_rows_predicate('article_id', 'article')) -%}
     {%- elif relation.identifier in var('per_run_models', []) -%}
         {%- do clauses.append(changed_rows_predicate('run_date', 'run')) -%}

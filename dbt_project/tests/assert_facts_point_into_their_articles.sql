@@ -2,13 +2,13 @@
 -- published). Every statement, mention and event points to an existing article, and its
 -- character offsets lie inside that article's text; a mention's offsets spell its text.
 -- Returns the offending rows. On an incremental build, of the changed runs' articles only
--- (macros/test_scope.sql: the others were checked when they were built), each table read
--- as its generic tests read it (get_where_subquery: the facts by article id and date).
+-- (macros/test_scope.sql: the others were checked when they were built).
 {{ config(severity='error') }}
 
 with articles as (
     select article_id, article_text, length(article_text) as n_chars
-    from {{ get_where_subquery(ref('dim_articles')) }}
+    from {{ ref('dim_articles') }}
+    where {{ changed_rows_predicate('article_id') }}
 ),
 
 spans as (
@@ -19,15 +19,20 @@ spans as (
         start_char as span_start,
         end_char as span_end,
         mention_text as span_text
-    from {{ get_where_subquery(ref('fct_actor_mentions')) }}
+    from {{ ref('fct_actor_mentions') }}
     union all
     select
         'fct_statements', statement_id, article_id, content_start, content_end, null
-    from {{ get_where_subquery(ref('fct_statements')) }}
+    from {{ ref('fct_statements') }}
     union all
     select
         'fct_events', event_id, article_id, evidence_start, evidence_end, null
-    from {{ get_where_subquery(ref('fct_events')) }}
+    from {{ ref('fct_events') }}
+),
+
+scoped_spans as (
+    select * from spans
+    where {{ changed_rows_predicate('article_id') }}
 )
 
 select
@@ -40,7 +45,7 @@ select
         when spans.span_start >= spans.span_end then 'empty or reversed span'
         else 'text does not match its offsets'
     end as problem
-from spans
+from scoped_spans as spans
 left join articles on spans.article_id = articles.article_id
 where
     articles.article_id is null
