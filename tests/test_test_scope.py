@@ -16,7 +16,7 @@ from extract.warehouse import connect
 from tests.late_files import FILES, LATE, MODEL, write_archive
 
 NIGHT = dt.date(2019, 3, 7)
-# dbt test on one per-article model, its generic tests only (no unit tests: the project is unchanged).
+# dbt test on one per-article model: its data tests (the project is unchanged: no unit tests).
 TEST_MENTIONS = ["test", "--select", "fct_actor_mentions", "--exclude", "resource_type:unit_test"]
 
 
