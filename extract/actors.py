@@ -45,12 +45,19 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extract.actor_names import after_dateline, honorific_gender, set_canonicals
+from extract.actor_names import (
+    after_dateline,
+    descriptor_words,
+    first_name_genders,
+    honorific_gender,
+    set_canonicals,
+)
 from extract.actor_seeds import (
     SEEDS_DIR,
     alias_key,
     alias_table,
     kb_people,
+    kb_person_keys_of_one,
     normalise,
     role_matcher,
     role_table,
@@ -522,6 +529,23 @@ def _kb_full_name_ends() -> frozenset[str]:
     # kb_people() with no argument: lru_cache keys kb_people(SEEDS_DIR) apart, and the KB
     # seeds were read a second time in every worker.
     return frozenset(k.rsplit(" ", 1)[-1] for k in kb_people()[2] if " " in k)
+
+
+def load_seeds() -> None:
+    """Read every seed table the actor cues look names up in (each cached per process,
+    called as the cues call it: ``f()`` and ``f(SEEDS_DIR)`` are two cache entries).
+    ``nlp.load_pipeline`` calls it, so workers forked after it share the tables instead of
+    each reading them on its first doc."""
+    kb_people()
+    kb_person_keys_of_one()
+    _kb_full_name_ends()
+    first_name_genders()
+    descriptor_words()
+    alias_table()
+    _alias_prefixes()
+    role_table()
+    role_matcher()
+    _role_form_suffixes()
 
 
 def _ends_role(doc: Doc, tok: Token) -> bool:

@@ -124,6 +124,11 @@ def _analyzer():
     return SentimentIntensityAnalyzer()
 
 
+def load_lexicon() -> None:
+    """Read VADER's lexicon now (``nlp.load_pipeline``: before workers are forked)."""
+    _analyzer()
+
+
 @lru_cache(maxsize=4096)  # boilerplate lines ("FULL TEXT.", "Getty.") repeat across stories
 def tone(text: str) -> float:
     """VADER compound polarity of ``text`` in [-1, 1] (0 for empty text)."""

@@ -49,6 +49,13 @@ def load_pipeline(model: str, statements: bool = True) -> Language:
 
         nlp.add_pipe("wirehouse_quotes", last=True)
     nlp.add_pipe("wirehouse_rows", last=True)
+    # The seeds and VADER's lexicon the rows are built from, read with the model: workers
+    # forked from this process share them; each used to read them on its first doc
+    # (~0.25 CPU s per worker, twice per night and per bench run with two workers).
+    from extract import actors, events
+
+    actors.load_seeds()
+    events.load_lexicon()
     return nlp
 
 

@@ -607,3 +607,39 @@ def test_a_kb_surname_conjoined_with_a_person_is_a_person(nlp) -> None:
                           "about Trump.",
                      [("Cruz", "PERSON", 0), ("Kasich", "GPE", 0), ("Trump", "PERSON", 0)])
     assert _cue(actor_cues(doc), "Kasich").label == "PERSON"
+
+
+def _seed_loaders() -> dict[str, object]:
+    """Every function of the extraction modules cached with a small ``lru_cache``: the seed
+    and lexicon loaders (the per-word caches are thousands of entries)."""
+    import importlib
+
+    found: dict[str, object] = {}
+    for name in ("actor_seeds", "actor_names", "actors", "events", "quotes", "speakers"):
+        module = importlib.import_module(f"extract.{name}")
+        for attr, value in vars(module).items():
+            info = getattr(value, "cache_info", None)
+            if (info is not None and getattr(value, "__module__", None) == module.__name__
+                    and info().maxsize is not None and info().maxsize <= 16):
+                found[f"{name}.{attr}"] = value
+    return found
+
+
+def test_load_pipeline_reads_every_seed_before_the_first_doc() -> None:
+    """Workers forked after ``load_pipeline`` read no seed table of their own: every seed
+    loader is filled at load, under the key the row building asks it with."""
+    pytest.importorskip("spacy")
+    from extract.nlp import load_pipeline
+
+    loaders = _seed_loaders()
+    assert {"actor_seeds.kb_people", "events._analyzer"} <= set(loaders)
+    for f in loaders.values():
+        f.cache_clear()  # earlier tests' docs filled them lazily
+    load_pipeline.cache_clear()
+    nlp = load_pipeline(MODEL)
+    missing = [name for name, f in loaders.items() if f.cache_info().currsize == 0]
+    assert missing == [], missing
+    misses = {name: f.cache_info().misses for name, f in loaders.items()}
+    nlp('WASHINGTON - Mrs. Clinton and Bill Clinton met Treasury Secretary James Baker, '
+        'the Reagan administration said. "We will act," Baker told Japanese officials.')
+    assert {name: f.cache_info().misses for name, f in loaders.items()} == misses
