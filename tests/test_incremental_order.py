@@ -10,6 +10,7 @@ from pathlib import Path
 
 from extract.build import build
 from extract.config import Settings
+from extract.relink import relinked_runs
 from extract.runs import run_without_airflow
 from extract.warehouse import connect, table_checksum
 from tests.late_files import MARTS, MODEL, write_archive
@@ -60,6 +61,10 @@ def test_an_earlier_run_built_after_later_runs_relinks_them(tmp_path: Path) -> N
     run_without_airflow(settings, archive, dt.date(2019, 3, 10))
     # the one Marchetti named in full up to that run
     assert _bare_marchetti(settings) == {"paolo marchetti"}
+    # A rerun of 03-01 (Paolo Marchetti named in full) would relink 03-10's bare name; a
+    # build of the newest run has no later run to relink.
+    assert relinked_runs(settings.db_path, [dt.date(2019, 3, 1)]) == {dt.date(2019, 3, 10)}
+    assert relinked_runs(settings.db_path, [dt.date(2019, 3, 10)]) == set()
 
     write_archive(archive, BETWEEN)
     run_without_airflow(settings, archive, dt.date(2019, 3, 5))  # built after 03-10
