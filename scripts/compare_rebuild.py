@@ -2,9 +2,10 @@
 
 Copies a warehouse home, runs ``wirehouse rebuild``'s build (``dbt build --full-refresh``) on
 the copy, and compares every table of the ``intermediate`` and ``marts`` schemas of the
-internal warehouse file with the original (``except all`` both ways). Prints, per table, the
-rows and the rows only in the incremental or only in the rebuilt one; with ``--show``, a few
-of them, column by column (the columns that differ within a shared key).
+internal warehouse file with the original (``except all`` both ways; not
+``int_touched_keys``, the keys the last build touched). Prints, per table, the rows and the
+rows only in the incremental or only in the rebuilt one; with ``--show``, a few of them,
+every column named.
 
     .venv/bin/python scripts/compare_rebuild.py /work/runs/x-home /tmp/x-rebuilt --show 3
 
@@ -23,6 +24,8 @@ from extract.config import Settings, settings
 from extract.warehouse import connect
 
 SCHEMAS = ("intermediate", "marts")
+# Not facts: what the last build touched (empty after a full rebuild), left out.
+SKIP = {"intermediate.int_touched_keys"}
 
 
 def compare(incremental: Path, rebuilt: Path, show: int = 0) -> dict[str, tuple[int, int, int]]:
@@ -36,6 +39,8 @@ def compare(incremental: Path, rebuilt: Path, show: int = 0) -> dict[str, tuple[
             "and table_type = 'BASE TABLE' order by 1", [list(SCHEMAS)],
         ).fetchall()
         for (name,) in tables:
+            if name in SKIP:
+                continue
             n = con.execute(f"select count(*) from {name}").fetchall()[0][0]
             only_inc = f"select * from inc.{name} except all select * from {name}"
             only_full = f"select * from {name} except all select * from inc.{name}"

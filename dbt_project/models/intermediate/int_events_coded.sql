@@ -134,7 +134,8 @@ participants as (
             and sides.end_char <= speakers.content_end
     qualify row_number() over (
         partition by sides.event_span_id, sides.side
-        order by speakers.content_start desc nulls last
+        -- the id breaks a tie: every build picks the same statement
+        order by speakers.content_start desc nulls last, speakers.statement_id asc
     ) = 1
 ),
 

@@ -73,8 +73,11 @@ targets as (
         and speakers.statement_id not in (
             select cued_by_an_action.statement_id from cued_by_an_action
         )
+    -- two mentions starting together ("Japan" and "Japanese firms"): the longer, then the
+    -- id, so every build picks the same one
     qualify row_number() over (
-        partition by speakers.statement_id, mentions.iso3 order by mentions.start_char
+        partition by speakers.statement_id, mentions.iso3
+        order by mentions.start_char asc, mentions.end_char desc, mentions.mention_id asc
     ) = 1
 ),
 

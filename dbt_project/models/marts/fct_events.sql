@@ -53,7 +53,9 @@ said_in as (
             and events.evidence_start < statements.content_end
     where events.event_kind = 'action'
     qualify row_number() over (
-        partition by events.event_id order by statements.content_end - statements.content_start
+        partition by events.event_id
+        -- the id breaks a tie: every build picks the same statement
+        order by statements.content_end - statements.content_start asc, statements.statement_id asc
     ) = 1
 ),
 
