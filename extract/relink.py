@@ -109,6 +109,14 @@ def relinked_runs(db_path: Path, changed: Iterable[dt.date]) -> set[dt.date]:
         return set()
     with connect(db_path, read_only=True) as con:
         try:
+            # A nightly build of the newest day: no later run, and no scan of the mentions
+            # (whose size grows with the archive).
+            (later,) = con.execute(
+                "select count(*) from raw.articles where run_date > ? "
+                "and run_date not in (select unnest(?::date[]))", [dates[0], dates],
+            ).fetchall()[0]
+            if not later:
+                return set()
             rows = con.execute(RELINKED_RUNS_SQL, [dates]).fetchall()
         except duckdb.CatalogException:  # not built yet: the build is a full one anyway
             return set()
