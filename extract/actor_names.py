@@ -152,10 +152,12 @@ def set_canonicals(info: DocInfo, drafts: list[Draft]) -> None:
             d.canonical = normalise_display(info.span_text(max(d.start, d.name_start), d.end))
     for d in ordered:
         if d.label == "PERSON" and " " not in d.canonical:
+            gender = honorific_gender(info, d)
             d.canonical = (_kb_compound(info, d)
-                           or _by_honorific(info, d, all_by_surname.get(d.canonical, []))
-                           or surnames.get(d.canonical)
-                           or first_names.get(d.canonical, d.canonical))
+                           or _by_honorific(gender, all_by_surname.get(d.canonical, []))
+                           or _of_gender(surnames.get(d.canonical), gender)
+                           or _of_gender(first_names.get(d.canonical), gender)
+                           or d.canonical)
 
 
 def _kb_compound(info: DocInfo, d: Draft) -> str | None:
@@ -178,19 +180,27 @@ def honorific_gender(info: DocInfo, d: Draft) -> str | None:
     return GENDER_HONORIFICS.get(info.words[i].lower().rstrip("."))
 
 
-def _by_honorific(info: DocInfo, d: Draft, candidates: list[str]) -> str | None:
+def _by_honorific(gender: str | None, candidates: list[str]) -> str | None:
     """The one full name among ``candidates`` (the article's people of that surname) whose
     first name is of the gender the honorific says ("Mrs. Clinton" beside Bill and Hillary
     Clinton is Hillary), from ``first_name_genders``; None when that leaves not exactly one
-    (then the first full name seen takes it, as before)."""
-    if len(candidates) < 2:
-        return None
-    gender = honorific_gender(info, d)
-    if gender is None:
+    (then the first full name seen takes it, unless of the other gender: ``_of_gender``)."""
+    if len(candidates) < 2 or gender is None:
         return None
     genders = first_name_genders()
     found = [c for c in candidates if genders.get(alias_key(c.split()[0])) == gender]
     return found[0] if len(found) == 1 else None
+
+
+def _of_gender(name: str | None, gender: str | None) -> str | None:
+    """``name`` unless the honorific says the other gender than its first name: "Mr. Obama"
+    in a story that names only Michelle Obama in full is not her. The mention then keeps
+    its bare surname and its honorific, which SQL links across articles to a person of that
+    gender (int_mentions_resolved), or to no one."""
+    if name is None or gender is None:
+        return name
+    other = first_name_genders().get(alias_key(name.split()[0]))
+    return None if other is not None and other != gender else name
 
 
 @lru_cache(maxsize=4)

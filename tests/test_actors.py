@@ -567,10 +567,19 @@ def test_an_honorific_picks_the_person_of_its_gender(nlp) -> None:
     # articles with it (unit test an_honorific_links_a_bare_surname_to_the_person_of_its_gender)
     assert [c.honorific for c in actor_cues(doc) if "Clinton" in c.text] == [
         None, None, "f", "m", "f"]
-    # with one Clinton named in full the honorific decides nothing (the one full name)
-    doc = nlp("Hillary Clinton spoke in Iowa. Mr. Clinton, her husband, waved.")
-    assert [c.canonical for c in actor_cues(doc) if "Clinton" in c.text] == [
-        "Hillary Clinton", "Hillary Clinton"]
+    # the one person of the surname named in full is not taken by an honorific of the
+    # other gender: "Mr. Clinton" keeps the bare surname (and "m") for SQL to link
+    doc = nlp("Hillary Clinton spoke in Iowa. Mr. Clinton, her husband, waved. "
+              "Mrs. Clinton smiled.")
+    assert [(c.canonical, c.honorific) for c in actor_cues(doc) if "Clinton" in c.text] == [
+        ("Hillary Clinton", None), ("Clinton", "m"), ("Hillary Clinton", "f")]
+    doc = nlp("Michelle Obama spoke in Chicago on Monday. Mr. Obama was in Washington.")
+    assert [c.canonical for c in actor_cues(doc) if "Obama" in c.text] == [
+        "Michelle Obama", "Obama"]
+    # a given name the seed does not know has no gender: the article's rule stands
+    doc = nlp("Quorra Vance spoke in Iowa. Mr. Vance waved.")
+    assert [c.canonical for c in actor_cues(doc) if "Vance" in c.text] == [
+        "Quorra Vance", "Quorra Vance"]
 
 
 def test_a_bare_surname_goes_to_the_one_person_of_it_named_in_full(nlp) -> None:
