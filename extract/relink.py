@@ -20,13 +20,30 @@ needlessly is recomputed to the same rows.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
-# The surname of a name key: the SQL of dbt_project/macros/surname_of.sql.
-_SURNAME = r"regexp_extract(regexp_replace({0}, ' (jr|sr|ii|iii|iv)$', ''), '(\S+)$', 1)"
+from extract.config import DBT_PROJECT_DIR
 
-RELINKED_RUNS_SQL = f"""
+SURNAME_MACRO = DBT_PROJECT_DIR / "macros" / "surname_of.sql"
+
+
+def surname_sql(expr: str) -> str:
+    """The surname of the name key ``expr``: the SQL of dbt's ``surname_of`` macro, read from
+    its file, so this query and int_mentions_resolved key surnames by one definition."""
+    body = re.search(r"macro surname_of\(expr\) -%}\s*(.*?)\s*{%- endmacro",
+                     SURNAME_MACRO.read_text(), re.S)
+    if body is None:
+        raise ValueError(f"no surname_of macro in {SURNAME_MACRO}")
+    return body.group(1).replace("{{ expr }}", expr)
+
+
+@lru_cache(maxsize=1)
+def relinked_runs_sql() -> str:
+    """The query of ``relinked_runs`` (one parameter: the changed run dates)."""
+    return f"""
 with
 
 changed_runs as (
@@ -54,7 +71,7 @@ full_names as (
 ),
 
 surnames as (
-    select distinct {_SURNAME.format('name_key')} as surname
+    select distinct {surname_sql('name_key')} as surname
     from full_names
     where name_key like '% %'
 ),
@@ -75,7 +92,7 @@ candidates as (
         and articles.run_date not in (select run_date from changed_runs)
         and mentions.mention_kind = 'named'
         and mentions.entity_label in ('PERSON', 'ORG')
-        and {_SURNAME.format('mentions.name_key')} in (select surname from surnames)
+        and {surname_sql('mentions.name_key')} in (select surname from surnames)
 )
 
 select distinct candidates.run_date
@@ -117,7 +134,7 @@ def relinked_runs(db_path: Path, changed: Iterable[dt.date]) -> set[dt.date]:
             ).fetchall()[0]
             if not later:
                 return set()
-            rows = con.execute(RELINKED_RUNS_SQL, [dates]).fetchall()
+            rows = con.execute(relinked_runs_sql(), [dates]).fetchall()
         except duckdb.CatalogException:  # not built yet: the build is a full one anyway
             return set()
     return {row[0] for row in rows}
