@@ -2,8 +2,9 @@
 
 ``dbt_project/seeds/country_aliases.csv`` (alias -> ISO3) and ``actor_role_sectors.csv``
 (role -> sector, priority) are read here and cached per seeds folder; ``role_matcher``
-compiles every role form into one regex. ``extract/actors.py`` finds mentions with them;
-SQL codes the same cues from the same seeds.
+compiles every role form into one regex. The KB's people and aliases (``kb_people``) and
+the lookups derived from these tables (alias prefixes, role-form suffixes) are here too.
+``extract/actors.py`` finds mentions with them; SQL codes the same cues from the same seeds.
 """
 
 from __future__ import annotations
@@ -153,3 +154,41 @@ def kb_person_keys_of_one(seeds_dir: Path = SEEDS_DIR) -> frozenset[str]:
         if key.count(" ") == 1:
             owners.setdefault(key, set()).add(kb_id)
     return frozenset(k for k, ids in owners.items() if len(ids) == 1 and ids <= people.keys())
+
+
+@lru_cache(maxsize=4)
+def alias_prefixes(seeds_dir: Path = SEEDS_DIR) -> frozenset[str]:
+    """Every prefix of every alias and of "the " + alias.
+
+    For ASCII text ``normalise`` is ``" ".join(text.lower().split())`` (its "core") with a
+    leading "the " dropped. The core of a token n-gram starts with the core of the n-gram one
+    token shorter, so once a core is no prefix here, no longer n-gram can be an alias.
+    """
+    out: set[str] = set()
+    for alias in alias_table(seeds_dir):
+        for target in (alias, "the " + alias):
+            out.update(target[:k] for k in range(len(target) + 1))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4)
+def kb_full_name_ends() -> frozenset[str]:
+    """The last words of the KB people's multi-word name keys."""
+    # kb_people() with no argument: lru_cache keys kb_people(SEEDS_DIR) apart, and the KB
+    # seeds were read a second time in every worker.
+    return frozenset(k.rsplit(" ", 1)[-1] for k in kb_people()[2] if " " in k)
+
+
+@lru_cache(maxsize=4)
+def role_form_suffixes(seeds_dir: Path = SEEDS_DIR) -> frozenset[str]:
+    """Every suffix of every role form ("minister", "inister", ...): ``may_end_role``."""
+    return frozenset(f[k:] for f in role_matcher(seeds_dir)[1] for k in range(len(f)))
+
+
+@lru_cache(maxsize=1 << 16)  # asked for every noun; the same words come back
+def may_end_role(word: str) -> bool:
+    """Whether a role form can end where the lower-cased ASCII ``word`` ends: the form ends
+    with the whole word, or is a suffix of it. Checked on ASCII text only, where lowering
+    keeps every offset, so a match ending at the word's end is such a form."""
+    forms = role_matcher()[1]
+    return word in role_form_suffixes() or any(word[k:] in forms for k in range(1, len(word)))

@@ -41,8 +41,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extract.actor_names import (
@@ -53,12 +51,15 @@ from extract.actor_names import (
     set_canonicals,
 )
 from extract.actor_seeds import (
-    SEEDS_DIR,
     alias_key,
+    alias_prefixes,
     alias_table,
+    kb_full_name_ends,
     kb_people,
     kb_person_keys_of_one,
+    may_end_role,
     normalise,
+    role_form_suffixes,
     role_matcher,
     role_table,
 )
@@ -188,12 +189,12 @@ class DocInfo:
             if (words[i][:1].isupper() and not _negated(self.doc, i)
                     and i not in self.in_place_name):
                 aliases = alias_table()
-                prefixes = _alias_prefixes()
+                prefixes = alias_prefixes()
                 ns = []
                 for n in range(1, min(MAX_NGRAM, len(words) - i) + 1):
                     ngram = self.span_text(i, i + n)
                     # An ASCII n-gram that starts no alias starts no alias when extended
-                    # either: stop (exact, see _alias_prefixes); saves most normalise calls.
+                    # either: stop (exact, see alias_prefixes); saves most normalise calls.
                     if ngram.isascii() and " ".join(ngram.lower().split()) not in prefixes:
                         break
                     if (words[i + n - 1] not in ("'s", "’s", "-")
@@ -248,21 +249,6 @@ class DocInfo:
         if self._sent_starts is None:
             self._sent_starts = [sent.start for sent in self.doc.sents]
         return bisect_right(self._sent_starts, i) - 1
-
-
-@lru_cache(maxsize=4)
-def _alias_prefixes(seeds_dir: Path = SEEDS_DIR) -> frozenset[str]:
-    """Every prefix of every alias and of "the " + alias.
-
-    For ASCII text ``normalise`` is ``" ".join(text.lower().split())`` (its "core") with a
-    leading "the " dropped. The core of a token n-gram starts with the core of the n-gram one
-    token shorter, so once a core is no prefix here, no longer n-gram can be an alias.
-    """
-    out: set[str] = set()
-    for alias in alias_table(seeds_dir):
-        for target in (alias, "the " + alias):
-            out.update(target[:k] for k in range(len(target) + 1))
-    return frozenset(out)
 
 
 _LAST_INFO: list[DocInfo | None] = [None]
@@ -507,7 +493,7 @@ def _person_label(info: DocInfo, label: str, start: int, end: int, ent_start: in
             and (last in person_words or _conjoined_with_person(info, start))):
         return "PERSON"
     # (the last word first: most multi-word ORGs end with no KB person's surname)
-    if end - start > 1 and label != "NORP" and last_key in _kb_full_name_ends():
+    if end - start > 1 and label != "NORP" and last_key in kb_full_name_ends():
         key = alias_key(info.span_text(start, end))
         if " " in key and key in kb_keys and key.split()[0] in given:
             return "PERSON"
@@ -523,14 +509,6 @@ def _conjoined_with_person(info: DocInfo, i: int) -> bool:
     return any(t.ent_type_ == "PERSON" for t in near)
 
 
-@lru_cache(maxsize=4)
-def _kb_full_name_ends() -> frozenset[str]:
-    """The last words of the KB people's multi-word name keys."""
-    # kb_people() with no argument: lru_cache keys kb_people(SEEDS_DIR) apart, and the KB
-    # seeds were read a second time in every worker.
-    return frozenset(k.rsplit(" ", 1)[-1] for k in kb_people()[2] if " " in k)
-
-
 def load_seeds() -> None:
     """Read every seed table the actor cues look names up in (each cached per process,
     called as the cues call it: ``f()`` and ``f(SEEDS_DIR)`` are two cache entries).
@@ -538,14 +516,14 @@ def load_seeds() -> None:
     each reading them on its first doc."""
     kb_people()
     kb_person_keys_of_one()
-    _kb_full_name_ends()
+    kb_full_name_ends()
     first_name_genders()
     descriptor_words()
     alias_table()
-    _alias_prefixes()
+    alias_prefixes()
     role_table()
     role_matcher()
-    _role_form_suffixes()
+    role_form_suffixes()
 
 
 def _ends_role(doc: Doc, tok: Token) -> bool:
@@ -555,26 +533,12 @@ def _ends_role(doc: Doc, tok: Token) -> bool:
         start, end_char = tok.left_edge.idx, tok.idx + len(tok.text)
         if start > tok.idx:
             start = tok.idx
-        if info.text[start:end_char].isascii() and not _may_end_role(info.words[tok.i].lower()):
+        if info.text[start:end_char].isascii() and not may_end_role(info.words[tok.i].lower()):
             found = False  # no role form ends with this word: skip the regex
         else:
             found = any(h.end == end_char for h, _ in info.roles(start, end_char))
         info._ends_role[tok.i] = found
     return found
-
-
-@lru_cache(maxsize=4)
-def _role_form_suffixes(seeds_dir: Path = SEEDS_DIR) -> frozenset[str]:
-    return frozenset(f[k:] for f in role_matcher(seeds_dir)[1] for k in range(len(f)))
-
-
-@lru_cache(maxsize=1 << 16)  # asked for every noun; the same words come back
-def _may_end_role(word: str) -> bool:
-    """Whether a role form can end where the lower-cased ASCII ``word`` ends: the form ends
-    with the whole word, or is a suffix of it. Checked on ASCII text only, where lowering
-    keeps every offset, so a match ending at the word's end is such a form."""
-    forms = role_matcher()[1]
-    return word in _role_form_suffixes() or any(word[k:] in forms for k in range(1, len(word)))
 
 
 def _is_nominal_head(doc: Doc, tok: Token, in_entity: set[int]) -> bool:
