@@ -119,9 +119,13 @@ class EventSpan:
 
 @lru_cache(maxsize=1)
 def _analyzer():
+    """vaderSentiment's analyzer (its lexicon read once) wrapped in ``extract.vader.Vader``:
+    the same compound score, without the package's per-word list copies and scans."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    return SentimentIntensityAnalyzer()
+    from extract.vader import Vader
+
+    return Vader(SentimentIntensityAnalyzer())
 
 
 def load_lexicon() -> None:
@@ -134,7 +138,7 @@ def tone(text: str) -> float:
     """VADER compound polarity of ``text`` in [-1, 1] (0 for empty text)."""
     if not text or not text.strip():
         return 0.0
-    return float(_analyzer().polarity_scores(text)["compound"])
+    return float(_analyzer().compound(text))
 
 
 # ---------------------------------------------------------------- participants
