@@ -25,12 +25,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import numpy
+from spacy.attrs import LEMMA, MORPH, ORTH, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 from spacy.tokens._retokenize import set_token_attrs
 
 REPLACED_PIPES = ("attribute_ruler", "lemmatizer")
 _ATTRS = ("LOWER", "TAG", "DEP", "IS_SPACE")
+FIRST_MEMO = 100_000  # distinct token values whose first-token matches are kept
 
 Check = Callable[[Token], bool]
 
@@ -85,11 +88,6 @@ def _index_keys(spec: dict[str, Any], strings) -> tuple[str, list[Any]] | None:
     return None
 
 
-def _token_values(token: Token) -> dict[str, Any]:
-    return {"LOWER": token.lower, "TAG": token.tag, "DEP": token.dep,
-            "IS_SPACE": token.is_space}
-
-
 def _index_as_sets(lemmatizer: Any) -> None:
     """The rule lemmatizer asks ``form in index`` of each candidate form, and the packaged
     ``lemma_index`` values are lists (57,528 nouns): a linear scan per candidate, the most of
@@ -135,44 +133,81 @@ class TagRules:
         _index_as_sets(lemmatizer)
         self.overwrite = bool(getattr(lemmatizer, "overwrite", False))
         self.lemma_cache: dict[tuple[int, int, int], int] = {}
+        self.first_memo: dict[tuple, tuple] = {}
+
+    def _first(self, key: tuple) -> tuple[tuple[int, ...], tuple[tuple[int, tuple], ...]]:
+        """The rules whose pattern's first token matches a token of these (LOWER, TAG, DEP,
+        IS_SPACE) values: one-token rules (matched), two-token rules (with the checks left
+        for the next token). A pure function of the values, so kept per distinct token."""
+        values = dict(zip(_ATTRS, key, strict=True))
+        candidates = list(self.anywhere)
+        for attr in _ATTRS:
+            hit = self.index[attr].get(values[attr])
+            if hit:
+                candidates += hit
+        singles: list[int] = []
+        pairs: list[tuple[int, tuple]] = []
+        for number, checks in candidates:
+            if all(check(values[attr]) for attr, check in checks[0]):
+                if len(checks) == 1:
+                    singles.append(number)
+                else:
+                    pairs.append((number, checks[1]))
+        result = (tuple(singles), tuple(pairs))
+        if len(self.first_memo) >= FIRST_MEMO:
+            self.first_memo.clear()
+        self.first_memo[key] = result
+        return result
 
     def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """(rule number, start, end) of every pattern match, in the ruler's apply order."""
-        values = [_token_values(token) for token in doc]
-        index = self.index
+        # The four attributes of every token, read in one call (Token objects cost more than
+        # the matching); IS_SPACE comes as 0/1, which compares and hashes as False/True.
+        keys = list(map(tuple, doc.to_array(list(_ATTRS)).tolist()))
+        memo = self.first_memo
         found: list[tuple[int, int, int]] = []
-        n = len(values)
-        for start, first in enumerate(values):
-            candidates = list(self.anywhere)
-            for attr in _ATTRS:
-                hit = index[attr].get(first[attr])
-                if hit:
-                    candidates += hit
-            for number, checks in candidates:
-                end = start + len(checks)
-                if end > n:
-                    continue
-                if all(check(values[start + offset][attr])
-                       for offset, token_checks in enumerate(checks)
-                       for attr, check in token_checks):
-                    found.append((number, start, end))
+        n = len(keys)
+        for start, key in enumerate(keys):
+            hit = memo.get(key)
+            if hit is None:
+                hit = self._first(key)
+            singles, pairs = hit
+            for number in singles:
+                found.append((number, start, start + 1))
+            if pairs and start + 1 < n:
+                following = dict(zip(_ATTRS, keys[start + 1], strict=True))
+                for number, second in pairs:
+                    if all(check(following[attr]) for attr, check in second):
+                        found.append((number, start, start + 2))
         # The Matcher reports a match once however many of a rule's patterns match it.
         return sorted(set(found))
 
     def __call__(self, doc: Doc) -> Doc:
         for number, start, end in self._matches(doc):
+            # The token the ruler takes as ``Span(doc, start, end)[index]``, without the Span
             index = self.indices[number]
-            set_token_attrs(doc[start:end][index], self.attrs[number])
+            offset = index if index >= 0 else end - start + index
+            if not 0 <= offset < end - start:
+                raise IndexError(f"rule {number}: index {index} outside its match")
+            set_token_attrs(doc[start + offset], self.attrs[number])
+        if not len(doc):
+            return doc
         cache = self.lemma_cache
         lemmatize = self.lemmatizer.lemmatize
         strings = self.strings
-        for token in doc:
-            if self.overwrite or token.lemma == 0:
-                key = (token.orth, token.pos, token.morph.key)
+        overwrite = self.overwrite
+        # ORTH, POS, MORPH (token.morph.key) and LEMMA of every token, read after the rules
+        # set POS and MORPH; the lemmas are written back in one call (a plain field each).
+        rows = doc.to_array([ORTH, POS, MORPH, LEMMA]).tolist()
+        lemmas = []
+        for i, (orth, pos, morph, lemma) in enumerate(rows):
+            if overwrite or lemma == 0:
+                key = (orth, pos, morph)
                 lemma = cache.get(key)
                 if lemma is None:
-                    lemma = cache[key] = strings.add(lemmatize(token)[0])
-                token.lemma = lemma
+                    lemma = cache[key] = strings.add(lemmatize(doc[i])[0])
+            lemmas.append(lemma)
+        doc.from_array([LEMMA], numpy.array(lemmas, dtype=numpy.uint64))
         return doc
 
 
