@@ -14,10 +14,6 @@
 
 with
 
-signatures as (
-    select * from {{ ref('int_article_signatures') }}
-),
-
 bands as (
     select * from {{ ref('int_article_bands') }}
 ),
@@ -39,18 +35,27 @@ candidates as (
             and a.article_id <> b.article_id
 ),
 
--- Only the candidates' shingle sets are read (a shared CTE over every signature would be
--- materialised whole, shingle lists and all).
+-- Only the candidates' shingle sets are read. A semi join on article_id still scans every
+-- article's shingle list (268 MB at 200k articles: the select took 0.36-0.43 CPU s cold);
+-- finding the candidates' row ids on article_id alone, then fetching those rows by rowid,
+-- reads only their lists (0.06-0.07 CPU s, the same pairs). Both read the table itself,
+-- not an import CTE: a CTE has no rowid.
 candidate_ids as (
     select article_a as article_id from candidates
     union
     select article_b from candidates
 ),
 
+candidate_rows as (
+    select signatures.rowid as row_id
+    from {{ ref('int_article_signatures') }} as signatures
+    semi join candidate_ids on signatures.article_id = candidate_ids.article_id
+),
+
 candidate_signatures as (
     select signatures.*
-    from signatures
-    semi join candidate_ids on signatures.article_id = candidate_ids.article_id
+    from {{ ref('int_article_signatures') }} as signatures
+    where signatures.rowid in (select candidate_rows.row_id from candidate_rows)
 ),
 
 shared as (
