@@ -15,9 +15,11 @@ from extract.runs import run_without_airflow
 from extract.warehouse import connect, table_checksum
 from tests.late_files import MARTS, MODEL, write_archive
 
-# The per-article models whose rows depend on a one-word name's link, and the marts.
+# The per-article models whose rows depend on a one-word name's link, the people named in
+# full per run that the links read of the runs built already, and the marts.
 TABLES = [f"marts.{name}" for name in MARTS] + [
     "intermediate.int_mentions_resolved", "intermediate.int_statements_attributed",
+    "intermediate.int_person_name_runs",
 ]
 
 # A name no KB entry holds: "Marchetti" alone links only by the people named in full.
@@ -36,6 +38,12 @@ BETWEEN = {"2019-03-05/festival.txt": (
     "2019-03-05",
     "Film festival opens in Venice\n\nThe director Giulia Marchetti opened the Venice film "
     "festival on Tuesday with a documentary about Sicily.\n",
+)}
+# The same file rerun without her name: the article naming her goes.
+BETWEEN_RERUN = {"2019-03-05/festival.txt": (
+    "2019-03-05",
+    "Film festival opens in Venice\n\nThe festival opened on Tuesday with a documentary "
+    "about Sicily.\n",
 )}
 
 
@@ -74,3 +82,13 @@ def test_an_earlier_run_built_after_later_runs_relinks_them(tmp_path: Path) -> N
 
     build(settings, full_refresh=True)
     assert _checksums(settings) == incremental
+
+    # A rerun of 03-05 takes Giulia Marchetti's only full naming away: 03-10's bare name is
+    # Paolo's again, as in a full rebuild (the links read the people named in full per run,
+    # int_person_name_runs, without the changed runs' rows of the last build).
+    write_archive(archive, BETWEEN_RERUN)
+    run_without_airflow(settings, archive, dt.date(2019, 3, 5))
+    assert _bare_marchetti(settings) == {"paolo marchetti"}
+    rerun = _checksums(settings)
+    build(settings, full_refresh=True)
+    assert _checksums(settings) == rerun

@@ -313,3 +313,10 @@
     delete from {{ this }} where run_month in ({{ changed_run_months() }})
     {%- endif -%}
 {%- endmacro %}
+
+{% macro delete_changed_runs(column='run_date') -%}
+    {#- Pre-hook of a per-run model (int_person_name_runs): its rows of the changed runs. -#}
+    {%- if incremental_run() -%}
+    delete from {{ this }} where {{ column }} in ({{ changed_run_dates() }})
+    {%- endif -%}
+{%- endmacro %}

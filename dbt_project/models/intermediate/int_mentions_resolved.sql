@@ -427,12 +427,27 @@ day_links as (
     having count(distinct full_names.person_key) = 1
 ),
 
+{% if incremental_run() %}
+-- The people named in full in the runs built already (int_person_name_runs, per run and
+-- surname; read by name, as it refs this model), of the surnames of this batch's one-word
+-- names only (rules 2 and 4 join on them). Its rows of the changed runs are the last
+-- build's: left out (this batch recomputes those runs).
+built_person_runs as (
+    select * from {{ this.incorporate(path={'identifier': 'int_person_name_runs'}) }}
+    where
+        run_date not in ({{ changed_run_dates() }})
+        and surname in (select one_word_names.name_key from one_word_names)
+),
+{% endif %}
+
 -- Each person named in full, per run, with the articles naming them: this batch's runs
 -- and, on an incremental build, the runs already built of the 30 days before the first run
 -- the build recomputes (all rule 2 reads; a built row whose own name key was one word was
--- linked by these rules: not a full name; the key, not the name as written, decides, as in
--- full_names: "Jean-Claude" keys as two words). A KB person has several full names ("donald j
--- trump", "donald trump"): the links take the least, so every build gives the same one.
+-- linked by these rules: not a full name, int_person_name_runs counts it apart; the key, not
+-- the name as written, decides, as in full_names: "Jean-Claude" keys as two words). A KB
+-- person has several full names ("donald j trump", "donald trump"): the links take the
+-- least, so every build gives the same one. The batch's runs and the built ones are
+-- disjoint, so their per-run rows add up by union.
 named_in_full as (
     select
         surname,
@@ -454,29 +469,25 @@ named_in_full as (
             mention_kind = 'named'
             and entity_label = 'PERSON'
             and name_key like '% %'
-        {% if incremental_run() %}
-            union all
-            select
-                {{ surname_of('built.name_key') }} as surname,
-                coalesce('kb:' || built.kb_id, 'name:' || built.name_key) as person_key,
-                built.kb_id,
-                built.name_key,
-                articles.run_date,
-                built.article_id
-            from {{ this }} as built
-            inner join articles on built.article_id = articles.article_id
-            where
-                built.mention_kind = 'named'
-                and built.entity_label = 'PERSON'
-                and built.name_key like '% %'
-                and articles.run_date >= (
-                    select min(build_runs.run_date) - 29
-                    from {{ source('news', 'build_runs') }} as build_runs
-                )
-                and {{ alias_key('built.canonical_name') }} like '% %'
-        {% endif %}
     ) as mentions_in_full
     group by surname, person_key, run_date
+    {% if incremental_run() %}
+        union all
+        select
+            surname,
+            person_key,
+            run_date,
+            kb_id,
+            full_name_key as name_key,
+            n_articles_in_full as n_articles
+        from built_person_runs
+        where
+            n_articles_in_full > 0
+            and run_date >= (
+                select min(build_runs.run_date) - 29
+                from {{ source('news', 'build_runs') }} as build_runs
+            )
+    {% endif %}
 ),
 
 -- Rule 2: per one-word name and run, the people of that surname named in full in the 30
@@ -553,17 +564,12 @@ archive_full_names as (
         {% if incremental_run() %}
             union all
             select
-                {{ surname_of('built.name_key') }} as surname,
-                coalesce('kb:' || built.kb_id, 'name:' || built.name_key) as person_key,
-                built.kb_id,
-                built.name_key,
-                articles.run_date
-            from {{ this }} as built
-            inner join articles on built.article_id = articles.article_id
-            where
-                built.mention_kind = 'named'
-                and built.entity_label = 'PERSON'
-                and built.name_key like '% %'
+                surname,
+                person_key,
+                kb_id,
+                name_key,
+                run_date
+            from built_person_runs
         {% endif %}
     ) as named_in_full_ever
     group by surname, person_key
