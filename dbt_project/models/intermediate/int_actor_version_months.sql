@@ -34,7 +34,12 @@ final as (
         max(mentions.article_date) as last_seen_date,
         count(*) as n_mentions
     from mentions
-    inner join articles on mentions.article_id = articles.article_id
+    -- The same date on both sides (int_mentions_resolved takes the article's): DuckDB
+    -- pushes the month's date range into the scan, whose zone maps skip the other months.
+    inner join articles
+        on
+            mentions.article_id = articles.article_id
+            and mentions.article_date = articles.article_date
     group by
         mentions.actor_id,
         mentions.iso3,
