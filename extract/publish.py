@@ -58,6 +58,15 @@ BUILD_TABLE = "build_info"
 ARTICLES = "dim_articles"  # one row per article, with the run that holds it
 
 
+def article_rowids(name: str, articles: str) -> str:
+    """A query of the rowids of mart ``name``'s rows of the ``articles`` query's articles (a
+    mart name, never data). A mart's rows of a few articles are found on article_id alone
+    and then fetched by rowid: the same filter in the scan that reads the rows reads every
+    column of every row, a cost that grows with the archive (fct_actor_mentions at 200k
+    articles: 0.10-0.21 CPU s for a night's 134 articles, 0.04 this way)."""
+    return f"select rowid from {MART_SCHEMA}.{name} where article_id in ({articles})"
+
+
 def mart_tables(con) -> list[str]:
     rows = con.execute(
         "select table_name from information_schema.tables "
@@ -306,7 +315,7 @@ def _apply_changes(
                         [ids])
             con.execute(
                 f"insert into pub.main.{name} by name select * from {MART_SCHEMA}.{name} "
-                "where article_id in (select unnest(?))",
+                f"where rowid in ({article_rowids(name, 'select unnest(?)')})",
                 [ids],
             )
     wrong = {

@@ -30,7 +30,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from extract.publish import ARTICLES, BUILD_TABLE, MART_SCHEMA, RELATIONS, Changes, Marts
+from extract.publish import (
+    ARTICLES,
+    BUILD_TABLE,
+    MART_SCHEMA,
+    RELATIONS,
+    Changes,
+    Marts,
+    article_rowids,
+)
 
 # The lake's warnings belong to the publish's log: operators and tests read "extract.publish".
 log = logging.getLogger("extract.publish")
@@ -78,13 +86,18 @@ def _write_run_parts(
     Arrow, so no file path is ever spliced into SQL."""
     if runs is not None and not runs:
         return 0
-    where = "" if runs is None else "where a.run_date in (select unnest(?::date[])) "
+    in_runs = (f"select article_id from {MART_SCHEMA}.{ARTICLES} "
+               "where run_date in (select unnest(?::date[]))")
+    where = "" if runs is None else (
+        "where a.run_date in (select unnest(?::date[])) "
+        f"and m.rowid in ({article_rowids(name, in_runs)}) "
+    )
     query = (
         f"select m.*, a.run_date as {RUN_COLUMN} from {MART_SCHEMA}.{name} as m "
         f"join {MART_SCHEMA}.{ARTICLES} as a on a.article_id = m.article_id "
         f"{where}order by a.run_date"
     )
-    params = None if runs is None else [sorted(runs)]
+    params = None if runs is None else [sorted(runs), sorted(runs)]
     reader = con.sql(query, params=params).to_arrow_reader()
     written = 0
     for first, last, table in _sorted_groups(reader, RUN_COLUMN, _month if by_month else None):
@@ -129,7 +142,7 @@ def _article_rows(con, name: str, ids: set) -> pa.Table:
     return con.sql(
         f"select m.*, a.run_date as {RUN_COLUMN} from {MART_SCHEMA}.{name} as m "
         f"join {MART_SCHEMA}.{ARTICLES} as a on a.article_id = m.article_id "
-        "where m.article_id in (select unnest(?))",
+        f"where m.rowid in ({article_rowids(name, 'select unnest(?)')})",
         params=[list(ids)],
     ).to_arrow_table()
 
