@@ -5,8 +5,12 @@ are one actor each under every name form, with the right country"). Reads the pu
 marts (``fct_actor_mentions``, ``dim_actors``) of ``$WIREHOUSE_HOME`` (or ``--db``).
 
 A person is taken by name, not by actor_id, so the count does not depend on the resolution
-it measures: the name forms of "Donald Trump" are the mention texts (any entity label) whose
-name key is the surname ("Trump", "Mr. Trump's") or ends with the surname and holds the
+it measures: the name forms of "Donald Trump" are the texts of the mentions coded as a
+person -- labelled PERSON (after extraction undid NER's label errors on people: "Rubio"
+tagged FAC beside "Marco Rubio") or resolved to a person actor (a headline NER tagged ORG
+whole) -- so that a place left a place ("Carson, Calif.") is no form of Ben Carson, while a
+place wrongly linked to a person still counts against the resolution; forms are those
+whose name key is the surname ("Trump", "Mr. Trump's") or ends with the surname and holds the
 first name ("Billionaire Donald Trump", "Donald J. Trump"). A bare surname another person
 of the list shares ("Clinton") is counted for both.
 
@@ -112,7 +116,8 @@ def main() -> int:
         " order by n_mentions desc, actor_name limit ?", [args.top]).fetchall()]
     rows = con.execute(
         "select mention_text, actor_id, coalesce(country_iso3, '-') from fct_actor_mentions"
-        " where mention_kind = 'named'").fetchall()
+        " where mention_kind = 'named'"
+        " and (entity_label = 'PERSON' or actor_type = 'person')").fetchall()
     by_form: dict[str, list[tuple[str, str]]] = {}
     for text, actor_id, iso3 in rows:
         by_form.setdefault(alias_key(text), []).append((actor_id, iso3))
