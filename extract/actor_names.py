@@ -17,11 +17,15 @@ from extract.actor_seeds import (
     SEEDS_DIR,
     alias_key,
     alias_table,
+    kb_first_names_by_surname,
+    kb_government_countries,
     kb_people,
-    kb_person_keys_of_one,
+    kb_person_name,
+    kb_person_owners,
     normalise,
     read_seed_csv,
     role_matcher,
+    role_table,
 )
 
 if TYPE_CHECKING:
@@ -46,6 +50,8 @@ HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "lord", "lady", "gen", "
 _ADJECTIVES: dict[int, frozenset[str]] = {}
 
 DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
+# abbreviated titles of an office, whatever the gender ("Sen. Cruz", "Gov. Kasich")
+TITLES = frozenset({"sen", "rep", "gov", "gen", "lt", "col", "sgt", "rev", "pres", "amb"})
 GENDER_HONORIFICS = {"mrs": "f", "ms": "f", "miss": "f", "mr": "m"}
 BRACKETS = str.maketrans("", "", "[]()")
 
@@ -129,6 +135,7 @@ def set_canonicals(info: DocInfo, drafts: list[Draft]) -> None:
             full_by_surname.setdefault(info.words[e - 1], set()).add(info.span_text(s, e))
     in_entity = {i for ent in info.ents for i in range(ent.start, ent.end)}
     title_case: dict[int, bool] = {}
+    spans: dict[int, tuple[int, int]] = {}  # the name's tokens, titles and junk dropped
     for d in ordered:
         if d.label == "PERSON":
             s, e = names[id(d)]
@@ -138,6 +145,7 @@ def set_canonicals(info: DocInfo, drafts: list[Draft]) -> None:
                         and _in_title_case(info, s, in_entity, title_case))
             s, e = strip_non_name_words(info, s, e, n_named, full_by_surname,
                                         headline=headline, at_start=_starts_line(info, s))
+            spans[id(d)] = s, e
             # editorial brackets are no part of a name ("[Hillary] Clinton", "George (W. Bush")
             d.canonical = " ".join(info.span_text(s, e).translate(BRACKETS).split())
             parts = d.canonical.split()
@@ -153,22 +161,104 @@ def set_canonicals(info: DocInfo, drafts: list[Draft]) -> None:
     for d in ordered:
         if d.label == "PERSON" and " " not in d.canonical:
             gender = honorific_gender(info, d)
-            d.canonical = (_kb_compound(info, d)
-                           or _by_honorific(gender, all_by_surname.get(d.canonical, []))
-                           or _of_gender(surnames.get(d.canonical), gender)
-                           or _of_gender(first_names.get(d.canonical), gender)
-                           or d.canonical)
+            article = (_by_honorific(gender, all_by_surname.get(d.canonical, []))
+                       or _of_gender(surnames.get(d.canonical), gender)
+                       or _of_gender(first_names.get(d.canonical), gender))
+            d.canonical = (_kb_office_holder(info, d, spans[id(d)], article)
+                           or article or d.canonical)
 
 
-def _kb_compound(info: DocInfo, d: Draft) -> str | None:
-    """A surname with the noun it modifies, when that is the name of one KB person ("the
-    Reagan administration" is Ronald Reagan's, in a story that names Nancy Reagan too; the
-    KB's "Clinton administration" is Bill's): the KB's word beats the article's people of
-    that surname. "Bush administration" names two KB people: no help (the article's rules)."""
-    if d.compound_of is None or d.compound_of >= len(info.words):
+def _kb_office_holder(info: DocInfo, d: Draft, span: tuple[int, int],
+                      article: str | None) -> str | None:
+    """A surname with a title or an office that tells the KB's person from the article's
+    person of that surname (README "Actors"), else None (the article's rules decide):
+
+    1. the noun after it, or the title before it when the article's person has no KB
+       government role, with the surname, is a name the KB gives only to people ("the
+       Reagan administration", "Bush administration", "President Obama") and the article's
+       person is none of them: that name, which SQL resolves to the KB person (several: the
+       one in office last by the article's date, or none);
+    2. an office after it: a government noun (a country word NER ran into the name, "the
+       Obama White House"; or the role noun it modifies, "the Obama government"): when the
+       article's person has no government role of that country in the KB and exactly one
+       KB person whose bare alias the surname is has one, that person's name.
+    A story that names only Michelle Obama in full says "President Obama" and "the Obama
+    White House" of Barack Obama."""
+    s, e = span
+    surname = info.words[s]
+    owners = kb_person_owners()
+    gov = kb_government_countries()
+    mine = _kb_people_named(article) if article else frozenset()
+    forms = []
+    # a title: only against an article's person the KB gives no government role, whom it
+    # may fit for all the KB knows ("Governor Bush" in a story naming Jeb Bush is Jeb, though
+    # the KB's "Governor Bush" is George W.); a bare surname is left to the rules in SQL
+    if (article is not None and not any(k in gov for k in mine)
+            and s - 1 >= d.start and _is_title(info.words[s - 1])):
+        forms.append(f"{info.words[s - 1]} {surname}")
+    nouns = [" ".join(info.words[e:d.end])] if d.end > e else []
+    if d.compound_of is not None and d.compound_of < len(info.words):
+        nouns.append(info.words[d.compound_of])
+    forms += [f"{surname} {noun}" for noun in nouns]
+    for form in forms:
+        kb_ids = owners.get(alias_key(form))
+        if kb_ids and not kb_ids & mine:
+            return form
+    if article is None:
         return None
-    form = f"{d.canonical} {info.words[d.compound_of]}"
-    return form if alias_key(form) in kb_person_keys_of_one() else None
+    for noun in nouns:
+        country = _government_of(noun)
+        if country is None:
+            continue
+        if any(country in gov.get(k, ()) or country == "*" and k in gov for k in mine):
+            return None
+        holders = [k for k in owners.get(alias_key(surname), ())
+                   if country in gov.get(k, ()) or country == "*" and k in gov]
+        if len(holders) == 1:
+            return kb_person_name(holders[0])
+    return None
+
+
+def _kb_people_named(name: str) -> frozenset[str]:
+    """The KB people ``name`` may be: those the KB gives that name, else, for two words, those
+    of that surname whose first name is one edit away, both of at least 4 letters ("Hilary
+    Clinton" is Hillary Clinton), as SQL resolves it (int_mentions_resolved, rank 5)."""
+    key = alias_key(name)
+    found = kb_person_owners().get(key)
+    if found or key.count(" ") != 1:
+        return found or frozenset()
+    first, surname = key.split()
+    return frozenset(kb_id for kb_first, kb_id in kb_first_names_by_surname().get(surname, ())
+                     if min(len(first), len(kb_first)) >= 4 and _one_edit(first, kb_first))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by exactly one insertion, deletion, substitution or
+    swap of two neighbouring letters (Damerau-Levenshtein distance 1)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k in range(len(a)) if a[k] != b[k]), len(a))
+    if len(a) < len(b):
+        return a[i:] == b[i + 1:]
+    return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+
+
+def _is_title(word: str) -> bool:
+    """A role word or a title's abbreviation before a name ("President", "Sen.", "Gov.")."""
+    key = word.lower().rstrip(".")
+    return key in role_matcher()[1] or key in TITLES
+
+
+def _government_of(noun: str) -> str | None:
+    """The country whose government ``noun`` names ("White House": USA), "*" for a
+    government role noun of no one country ("administration", "government"), else None."""
+    found = alias_table().get(normalise(noun))
+    role = role_matcher()[1].get(noun.lower())
+    if role is None or role_table()[role][0] != "GOV":
+        return None
+    return found[0] if found else "*"
 
 
 def honorific_gender(info: DocInfo, d: Draft) -> str | None:

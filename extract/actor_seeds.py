@@ -145,15 +145,46 @@ def kb_people(seeds_dir: Path = SEEDS_DIR) -> tuple[frozenset[str], frozenset[st
 
 
 @lru_cache(maxsize=4)
-def kb_person_keys_of_one(seeds_dir: Path = SEEDS_DIR) -> frozenset[str]:
-    """The two-word name keys of KB people that name exactly one of them ("reagan
-    administration"; not "bush administration", which two Presidents Bush share)."""
+def kb_person_owners(seeds_dir: Path = SEEDS_DIR) -> dict[str, frozenset[str]]:
+    """Each name key the KB gives only to people -> those people's kb_ids ("president obama"
+    -> Barack Obama's; "bush administration" -> both Presidents Bush'; not "jordan", which a
+    country shares)."""
     people, aliases = _kb_person_aliases(seeds_dir)
     owners: dict[str, set[str]] = {}
     for key, kb_id in aliases:
-        if key.count(" ") == 1:
-            owners.setdefault(key, set()).add(kb_id)
-    return frozenset(k for k, ids in owners.items() if len(ids) == 1 and ids <= people.keys())
+        owners.setdefault(key, set()).add(kb_id)
+    return {k: frozenset(ids) for k, ids in owners.items() if ids <= people.keys()}
+
+
+@lru_cache(maxsize=4)
+def kb_first_names_by_surname(seeds_dir: Path = SEEDS_DIR) -> dict[str, tuple[tuple[str, str],
+                                                                             ...]]:
+    """Surname -> (first name, kb_id) of the KB people's two-word name keys: the people a
+    name with a misspelt first name may be ("Hilary Clinton"), as SQL finds them."""
+    people, aliases = _kb_person_aliases(seeds_dir)
+    found: dict[str, set[tuple[str, str]]] = {}
+    for key, kb_id in aliases:
+        words = key.split()
+        if len(words) == 2 and kb_id in people:
+            found.setdefault(words[1], set()).add((words[0], kb_id))
+    return {k: tuple(sorted(v)) for k, v in found.items()}
+
+
+@lru_cache(maxsize=4)
+def kb_government_countries(seeds_dir: Path = SEEDS_DIR) -> dict[str, frozenset[str]]:
+    """KB person -> the countries of their government roles (sector GOV, any date): who
+    may be meant by "the Obama White House" or "President Obama"."""
+    people = _kb_person_aliases(seeds_dir)[0]
+    found: dict[str, set[str]] = {}
+    for r in read_seed_csv("kb_actor_roles.csv", seeds_dir):
+        if r["sector"] == "GOV" and r["country_iso3"] and r["kb_id"] in people:
+            found.setdefault(r["kb_id"], set()).add(r["country_iso3"])
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def kb_person_name(kb_id: str, seeds_dir: Path = SEEDS_DIR) -> str:
+    """The KB's name of a person (``kb_actors.csv``)."""
+    return _kb_person_aliases(seeds_dir)[0][kb_id]
 
 
 @lru_cache(maxsize=4)

@@ -54,9 +54,11 @@ from extract.actor_seeds import (
     alias_key,
     alias_prefixes,
     alias_table,
+    kb_first_names_by_surname,
     kb_full_name_ends,
+    kb_government_countries,
     kb_people,
-    kb_person_keys_of_one,
+    kb_person_owners,
     may_end_role,
     normalise,
     role_form_suffixes,
@@ -515,7 +517,9 @@ def load_seeds() -> None:
     ``nlp.load_pipeline`` calls it, so workers forked after it share the tables instead of
     each reading them on its first doc."""
     kb_people()
-    kb_person_keys_of_one()
+    kb_person_owners()
+    kb_government_countries()
+    kb_first_names_by_surname()
     kb_full_name_ends()
     first_name_genders()
     descriptor_words()

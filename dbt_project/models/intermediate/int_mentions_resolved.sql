@@ -11,7 +11,9 @@
 --            agent_id per country x sector (dim_agents);
 --   thing    equipment ("missile"): coded like an agent, but neither an actor nor an agent.
 -- A name form that several KB actors share resolves only when the roles valid on the
--- article's date leave one of them; two people sharing a surname are never merged.
+-- article's date leave one of them, or, for a government title or office ("President
+-- Bush"), to the one whose last government role began last by that date; two people
+-- sharing a surname are never merged. An honorific vetoes a KB person of the other gender.
 --
 -- Country and sector of a named mention, first that applies (README "Actors"):
 --   1. an explicit cue inside the mention's own phrase ("Ukrainian President Petro
@@ -119,6 +121,12 @@ generic_keys as (
     select agent_key || 's' from kb_agents
 ),
 
+-- One-word government titles and offices ("president", "administration").
+gov_words as (
+    select role from roles
+    where sector = 'GOV' and kind <> 'thing' and role not like '% %'
+),
+
 coded as (
     select
         cues.*,
@@ -178,6 +186,13 @@ eligible as (
         mention_key,
         entity_label,
         initials_free_key,
+        honorific,
+        -- a government title or office word with the name ("president bush", "bush
+        -- administration"): a form the KB gives several heads of government
+        name_key like '% %' and (
+            regexp_extract(name_key, '^(\S+)', 1) in (select gov_words.role from gov_words)
+            or regexp_extract(name_key, '(\S+)$', 1) in (select gov_words.role from gov_words)
+        ) as is_office_form,
         case
             when entity_label in ('PERSON', 'ORG') and name_key like '% % %'
                 then regexp_extract(name_key, '(\S+ \S+)$', 1)
@@ -288,6 +303,23 @@ alias_hits as (
         and coalesce(written_gender.gender = kb_gender.gender, true)
 ),
 
+-- "Mrs. X" is not the KB's man X (nor "Mr. X" its woman): the honorific vetoes a KB person
+-- whose first name the seed gives the other gender, as it does the rules across articles.
+honorific_conflicts as (
+    select distinct
+        eligible.mention_id,
+        kb_actors.kb_id
+    from eligible
+    inner join alias_hits on eligible.mention_id = alias_hits.mention_id
+    inner join kb_actors
+        on alias_hits.kb_id = kb_actors.kb_id and kb_actors.actor_type = 'person'
+    inner join first_name_genders
+        on
+            regexp_extract({{ alias_key('kb_actors.actor_name') }}, '^(\S+)', 1)
+            = first_name_genders.first_name
+    where eligible.honorific <> first_name_genders.gender
+),
+
 kb_candidates as (
     select
         alias_hits.mention_id,
@@ -296,9 +328,19 @@ kb_candidates as (
         bool_or(
             (kb_roles.valid_from is null or kb_roles.valid_from <= alias_hits.article_date)
             and (kb_roles.valid_to is null or kb_roles.valid_to >= alias_hits.article_date)
-        ) as valid_on_date
+        ) as valid_on_date,
+        any_value(eligible.is_office_form) as is_office_form,
+        -- the start of the candidate's last government role begun by the article's date
+        max(kb_roles.valid_from) filter (
+            where kb_roles.sector = 'GOV' and kb_roles.valid_from <= alias_hits.article_date
+        ) as last_office_start
     from alias_hits
+    inner join eligible on alias_hits.mention_id = eligible.mention_id
     inner join kb_roles on alias_hits.kb_id = kb_roles.kb_id
+    anti join honorific_conflicts
+        on
+            alias_hits.mention_id = honorific_conflicts.mention_id
+            and alias_hits.kb_id = honorific_conflicts.kb_id
     group by alias_hits.mention_id, alias_hits.kb_id
 ),
 
@@ -308,9 +350,11 @@ kb_best_rank as (
     qualify match_rank = min(match_rank) over (partition by mention_id)
 ),
 
--- One KB actor, or one once the roles valid on the article's date are asked; else none.
--- Unresolved, the candidates may still agree on a country (every "President Bush" of the
--- KB is American): that country is a KB fact about the name.
+-- One KB actor, or one once the roles valid on the article's date are asked; else, for a
+-- government title or office ("President Bush", "the Bush administration" in 2016), the
+-- candidate whose last government role began last by that date (George W. Bush); else
+-- none. Unresolved, the candidates may still agree on a country (every "President Bush" of
+-- the KB is American): that country is a KB fact about the name.
 kb_matched as (
     select
         kb_best_rank.mention_id,
@@ -318,6 +362,11 @@ kb_matched as (
             when count(distinct kb_best_rank.kb_id) = 1 then any_value(kb_best_rank.kb_id)
             when count(distinct kb_best_rank.kb_id) filter (where kb_best_rank.valid_on_date) = 1
                 then any_value(kb_best_rank.kb_id) filter (where kb_best_rank.valid_on_date)
+            when bool_or(kb_best_rank.is_office_form and kb_best_rank.last_office_start is not null)
+                then arg_max(
+                    kb_best_rank.kb_id,
+                    strftime(kb_best_rank.last_office_start, '%Y-%m-%d') || kb_best_rank.kb_id
+                )
         end as kb_id,
         case
             when count(distinct kb_roles.country_iso3) = 1
