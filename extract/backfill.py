@@ -44,6 +44,10 @@ from extract.runs import DEFAULT_CHUNK_SIZE, plan_run, read_arrow, stage_dir_for
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
+    from extract.nlp import ForkedWorkers
+
+    Workers = ForkedWorkers | ProcessPoolExecutor
+
 log = logging.getLogger(__name__)
 
 STATE_FILE = "backfill.json"
@@ -451,7 +455,7 @@ def extraction_order(plan: BackfillPlan, workers: int) -> list[str]:
 
 
 def _warm_worker(model: str) -> None:
-    """A worker's initializer: import the extraction code and load the model at once."""
+    """A spawned worker's initializer: import the extraction code and load the model at once."""
     import extract.runs  # noqa: F401  (what extract_ref imports)
     from extract.nlp import load_pipeline
 
@@ -462,15 +466,23 @@ def _started() -> None:
     """A no-op task: submitting one per worker makes the pool start them all now."""
 
 
-def start_workers(settings: Settings, workers: int) -> ProcessPoolExecutor | None:
-    """``workers`` spawned spaCy processes, started now: each imports spaCy and loads the
-    model (~1 CPU s) while this process lists and plans, instead of after the plan. None
-    for one worker (the chunks then run in this process)."""
+def start_workers(settings: Settings, workers: int) -> Workers | None:
+    """``workers`` spaCy processes, started now. Where ``fork`` exists they are forked from
+    this process once it has loaded the model (``nlp.ForkedWorkers``): no interpreter
+    start, spaCy import or model load per worker (~1.5 CPU s each when spawned). Call it
+    before this process starts a thread (the progress bar's): a fork copies only the
+    calling thread, and a lock another thread held would stay held in the child. Elsewhere
+    they are spawned, each importing spaCy and loading the model while this process lists
+    and plans. None for one worker (the chunks then run in this process)."""
     if workers <= 1:
         return None
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    if "fork" in multiprocessing.get_all_start_methods():
+        from extract.nlp import ForkedWorkers, load_pipeline
+
+        return ForkedWorkers(load_pipeline(settings.model), workers)
     pool = ProcessPoolExecutor(max_workers=workers,
                                mp_context=multiprocessing.get_context("spawn"),
                                initializer=_warm_worker, initargs=(settings.model,))
@@ -479,9 +491,22 @@ def start_workers(settings: Settings, workers: int) -> ProcessPoolExecutor | Non
     return pool
 
 
+def stop_workers(pool: Workers | None, *, wait: bool = False) -> None:
+    """Let ``start_workers``' processes go, tasks not yet taken dropped (a no-op for None);
+    ``wait``: until they have exited (forked ones are always waited for, a quick kill)."""
+    if pool is None:
+        return
+    from extract.nlp import ForkedWorkers
+
+    if isinstance(pool, ForkedWorkers):
+        pool.close()
+    else:
+        pool.shutdown(wait=wait, cancel_futures=True)
+
+
 def _extract_and_load(
     settings: Settings, plan: BackfillPlan, workers: int, on_articles: Callable[[int], None],
-    parsed: list | None = None, pool: ProcessPoolExecutor | None = None,
+    parsed: list | None = None, pool: Workers | None = None,
 ) -> int:
     """Extract every pending chunk (in ``workers`` spaCy processes, ``pool`` if started
     before) and load each date, in date order, as soon as its chunks are all extracted; the
@@ -492,9 +517,55 @@ def _extract_and_load(
         return _extract_and_load_with(settings, plan, workers, on_articles, parsed, loads, pool)
 
 
+def _extract_forked(
+    settings: Settings, refs: list[str], pool: ForkedWorkers, workers: int,
+    chunk_done: Callable[[str], None], idle: Callable[[], None],
+) -> None:
+    """The chunks ``refs`` through forked workers, in batches: the batches ``extract_chunk``
+    runs (``nlp.DEFAULT_BATCH_SIZE`` articles, the same rows), two per worker in flight, a
+    worker taking the next batch whatever its chunk, so none waits at a chunk's or a
+    date's end (with a chunk per task, one worker ran a chunk of up to 200 articles alone
+    at the end). A chunk's tables are staged when its last batch is back, as
+    ``extract_chunk`` stages them; then ``chunk_done``. ``idle`` is called once a worker
+    has no batch left to take."""
+    from collections import deque
+
+    from extract.nlp import DEFAULT_BATCH_SIZE
+    from extract.runs import chunk_items, write_chunk
+
+    size = DEFAULT_BATCH_SIZE
+    window: deque = deque()  # (ref, its chunk's last batch?, result), in submission order
+    parts: dict[str, dict[str, list]] = {}
+
+    def collect() -> None:
+        ref, last, result = window.popleft()
+        into = parts.setdefault(ref, {name: [] for name in tables.ARTICLE_TABLES})
+        for name, table in result.get().items():
+            into[name].append(table)
+        if last:
+            day, chunk = ref.split("/", 1)
+            counts = write_chunk(stage_dir_for(settings, dt.date.fromisoformat(day)) / chunk,
+                                 parts.pop(ref))
+            log.info("chunk %s extracted: %s", ref, counts)
+            chunk_done(ref)
+
+    for ref in refs:
+        day, chunk = ref.split("/", 1)
+        items = chunk_items(stage_dir_for(settings, dt.date.fromisoformat(day)) / chunk)
+        batches = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+        for i, batch in enumerate(batches):
+            window.append((ref, i == len(batches) - 1, pool.submit(batch, size)))
+            if len(window) >= 2 * workers:
+                collect()
+    while window:
+        if len(window) < workers:
+            idle()
+        collect()
+
+
 def _extract_and_load_with(
     settings: Settings, plan: BackfillPlan, workers: int, on_articles: Callable[[int], None],
-    parsed: list | None, loads: Loads, pool: ProcessPoolExecutor | None,
+    parsed: list | None, loads: Loads, pool: Workers | None,
 ) -> int:
     pending = {d.run_date: set(d.pending) for d in plan.staged}
     queue = list(plan.staged)
@@ -516,7 +587,7 @@ def _extract_and_load_with(
     load_ready()  # dates staged before and fully extracted
     refs = extraction_order(plan, workers)
     if not refs and pool is not None:
-        pool.shutdown(wait=False, cancel_futures=True)  # nothing to extract
+        stop_workers(pool)  # nothing to extract
         return loaded
     if pool is None:
         workers = min(workers, len(refs))
@@ -528,29 +599,48 @@ def _extract_and_load_with(
         pool = start_workers(settings, workers)
         assert pool is not None
     import threading
-    from concurrent.futures import FIRST_COMPLETED, wait
 
     importer: threading.Thread | None = None
-    with pool:
-        futures = {pool.submit(extract_ref, settings, ref): ref for ref in refs}
-        try:
-            todo = set(futures)
-            while todo:
-                finished, todo = wait(todo, return_when=FIRST_COMPLETED)
-                for future in sorted(finished, key=lambda f: futures[f]):
-                    ref, _ = future.result()
-                    chunk_done(ref)
-                if parsed is not None and importer is None and len(todo) < workers:
-                    importer = threading.Thread(
-                        target=_parse_ahead, args=(settings, parsed), name="dbt-parse",
-                        daemon=True)
-                    importer.start()
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+
+    def idle() -> None:
+        nonlocal importer
+        if parsed is not None and importer is None:
+            importer = threading.Thread(target=_parse_ahead, args=(settings, parsed),
+                                        name="dbt-parse", daemon=True)
+            importer.start()
+
+    from extract.nlp import ForkedWorkers
+
+    try:
+        if isinstance(pool, ForkedWorkers):
+            _extract_forked(settings, refs, pool, workers, chunk_done, idle)
+        else:
+            _extract_spawned(settings, refs, pool, workers, chunk_done, idle)
+    except BaseException:
+        stop_workers(pool)
+        raise
+    stop_workers(pool, wait=True)  # all done: their exit is quick
     if importer is not None:
         importer.join()
     return loaded
+
+
+def _extract_spawned(
+    settings: Settings, refs: list[str], pool: ProcessPoolExecutor, workers: int,
+    chunk_done: Callable[[str], None], idle: Callable[[], None],
+) -> None:
+    """The chunks ``refs`` through spawned workers, a chunk per task (``extract_ref``)."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    futures = {pool.submit(extract_ref, settings, ref): ref for ref in refs}
+    todo = set(futures)
+    while todo:
+        finished, todo = wait(todo, return_when=FIRST_COMPLETED)
+        for future in sorted(finished, key=lambda f: futures[f]):
+            ref, _ = future.result()
+            chunk_done(ref)
+        if len(todo) < workers:
+            idle()
 
 
 def run_backfill(
@@ -569,11 +659,11 @@ def run_backfill(
     from extract.progress import Bars
 
     started = time.monotonic()
-    with Bars(enabled=progress) as bars:
-        # The workers start (and load the model) while the archive is listed and planned.
-        # (A rerun with nothing left to extract pays their start for nothing, beside its plan.)
-        pool = start_workers(settings, workers)
-        try:
+    # The workers start before the progress bar's thread (they may be forked) and before
+    # the plan. (A rerun with nothing left to extract pays their start for nothing.)
+    pool = start_workers(settings, workers)
+    try:
+        with Bars(enabled=progress) as bars:
             n_files = sum(1 for _ in list_candidates(archive.resolve(), end)) if progress else 0
             listing = bars.add_task("files read", total=n_files, visible=n_files > 0)
             plan = plan_backfill(
@@ -587,9 +677,8 @@ def run_backfill(
             parsed: list = []
             loaded = _extract_and_load(settings, plan, workers, lambda n: bars.advance(bar, n),
                                        parsed if build else None, pool)
-        finally:
-            if pool is not None:  # a no-op once the extraction shut it down
-                pool.shutdown(wait=False, cancel_futures=True)
+    finally:
+        stop_workers(pool)  # a no-op once the extraction let them go
     built = build_and_publish(settings, parsed=parsed[0] if parsed else None) if build else False
     totals = {"seen": 0, "loaded": 0, "duplicate": 0, "rejected": 0}
     for day in plan.staged:

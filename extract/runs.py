@@ -252,6 +252,26 @@ def plan_run(
     return RunPlan(run_date, stage, chunks, counts)
 
 
+def chunk_items(chunk_dir: Path) -> list[tuple[str, str]]:
+    """The ``(text, article_id)`` pairs a staged chunk holds, in order."""
+    articles = read_arrow(chunk_dir / "articles.arrow")
+    return list(zip(articles.column("text").to_pylist(),
+                    articles.column("article_id").to_pylist(), strict=True))
+
+
+def write_chunk(chunk_dir: Path, parts: dict[str, list[pa.Table]]) -> dict[str, int]:
+    """Stage a chunk's span tables from its batches' tables in order (and empty ``parts``);
+    return the rows per table."""
+    counts = {}
+    for name, chunk_parts in parts.items():
+        table = (pa.concat_tables(chunk_parts) if chunk_parts
+                 else tables.empty(tables.ARTICLE_TABLES[name]))
+        write_arrow(chunk_dir / f"{name}.arrow", table)
+        counts[name] = table.num_rows
+        chunk_parts.clear()
+    return counts
+
+
 def extract_chunk(
     settings: Settings, run_date: dt.date, chunk: str, *, n_process: int = 1,
     batch_size: int | None = None,
@@ -285,12 +305,8 @@ def extract_chunks(
 
     def batches():
         for chunk in chunks:
-            articles = read_arrow(stage / chunk / "articles.arrow")
-            sizes[chunk] = articles.num_rows
-            items = list(zip(
-                articles.column("text").to_pylist(), articles.column("article_id").to_pylist(),
-                strict=True,
-            ))
+            items = chunk_items(stage / chunk)
+            sizes[chunk] = len(items)
             size = largest
             if n_process > 1 and items:
                 size = min(size, -(-len(items) // (2 * n_process)))
@@ -306,16 +322,9 @@ def extract_chunks(
     current: str | None = None
 
     def flush(chunk: str) -> None:
-        counts = {}
-        for name, chunk_parts in parts.items():
-            table = (pa.concat_tables(chunk_parts) if chunk_parts
-                     else tables.empty(tables.ARTICLE_TABLES[name]))
-            write_arrow(stage / chunk / f"{name}.arrow", table)
-            counts[name] = table.num_rows
-            chunk_parts.clear()
-        results[chunk] = counts
+        results[chunk] = write_chunk(stage / chunk, parts)
         log.info("chunk %s of run %s: %d articles, %s", chunk, run_date, sizes.get(chunk, 0),
-                 counts)
+                 results[chunk])
 
     for batch_tables in annotate_batches(batches(), nlp, n_process=n_process,
                                          batch_size=largest):
