@@ -311,11 +311,12 @@ def _apply_changes(
             con.execute(f"create table pub.main.{name} as select * from {MART_SCHEMA}.{name}")
         elif apply[name]:
             ids = list(apply[name])
+            rowids = article_rowids(name, "select unnest(?)")
             con.execute(f"delete from pub.main.{name} where article_id in (select unnest(?))",
                         [ids])
             con.execute(
                 f"insert into pub.main.{name} by name select * from {MART_SCHEMA}.{name} "
-                f"where rowid in ({article_rowids(name, 'select unnest(?)')})",
+                f"where rowid in ({rowids})",
                 [ids],
             )
     wrong = {

@@ -139,10 +139,11 @@ def _sorted_groups(
 
 def _article_rows(con, name: str, ids: set) -> pa.Table:
     """``name``'s rows of the articles ``ids`` now, with their run date (``RUN_COLUMN``)."""
+    rowids = article_rowids(name, "select unnest(?)")
     return con.sql(
         f"select m.*, a.run_date as {RUN_COLUMN} from {MART_SCHEMA}.{name} as m "
         f"join {MART_SCHEMA}.{ARTICLES} as a on a.article_id = m.article_id "
-        f"where m.rowid in ({article_rowids(name, 'select unnest(?)')})",
+        f"where m.rowid in ({rowids})",
         params=[list(ids)],
     ).to_arrow_table()
 
