@@ -75,7 +75,9 @@ def read_predictions(con, names: dict[str, str], records: list[dict[str, Any]]):
     }
     statements: dict[str, list] = {}
     if _table_exists(con, "marts", "fct_statements"):
-        for row in _rows(con, "select * from marts.fct_statements order by content_start"):
+        # Full sort keys: the files of two runs are then equal line for line, not only as sets.
+        sql = "select * from marts.fct_statements order by content_start, content_end, statement_id"
+        for row in _rows(con, sql):
             statements.setdefault(row["article_id"], []).append(row)
     mention_cols = _columns(con, "marts", "fct_actor_mentions")
     sector = "sector" if "sector" in mention_cols else "null"
@@ -86,17 +88,19 @@ def read_predictions(con, names: dict[str, str], records: list[dict[str, Any]]):
         f"select m.article_id, m.start_char, m.end_char, m.mention_text, "
         f"coalesce(a.actor_name, m.mention_text) as actor_name, "
         f"m.country_iso3, {sector} as sector from marts.fct_actor_mentions as m "
-        f"left join marts.dim_actors as a on m.actor_id = a.actor_id order by m.start_char",
+        f"left join marts.dim_actors as a on m.actor_id = a.actor_id "
+        f"order by m.start_char, m.end_char, m.mention_id",
     ):
         mentions.setdefault(row["article_id"], []).append(row)
     events: dict[str, list] = {}
     if _table_exists(con, "marts", "fct_events"):
-        sql = "select * from marts.fct_events order by sentence_index, evidence_start"
+        sql = "select * from marts.fct_events order by sentence_index, evidence_start, event_id"
         for row in _rows(con, sql):
             events.setdefault(row["article_id"], []).append(row)
     relations: dict[str, list] = {}
     if _table_exists(con, "marts", "fct_article_country_pairs"):
-        for row in _rows(con, "select * from marts.fct_article_country_pairs"):
+        sql = "select * from marts.fct_article_country_pairs order by country_a, country_b"
+        for row in _rows(con, sql):
             relations.setdefault(row["article_id"], []).append(row)
 
     for name, record_id in names.items():
