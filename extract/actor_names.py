@@ -267,7 +267,11 @@ def honorific_gender(info: DocInfo, d: Draft) -> str | None:
     i = max(d.start, d.name_start) - 1
     if i < 0:
         return None
-    return GENDER_HONORIFICS.get(info.words[i].lower().rstrip("."))
+    word = info.words[i]
+    # Capitalised only: "Polls miss Trump's fall" has the verb "miss", not "Miss Trump".
+    if not word[:1].isupper():
+        return None
+    return GENDER_HONORIFICS.get(word.lower().rstrip("."))
 
 
 def _by_honorific(gender: str | None, candidates: list[str]) -> str | None:

@@ -576,6 +576,10 @@ def test_an_honorific_picks_the_person_of_its_gender(nlp) -> None:
     doc = nlp("Michelle Obama spoke in Chicago on Monday. Mr. Obama was in Washington.")
     assert [c.canonical for c in actor_cues(doc) if "Obama" in c.text] == [
         "Michelle Obama", "Obama"]
+    # a lowercase word before the name is no honorific: the verb "miss" is not "Miss"
+    doc = nlp("Polls miss Trump's fall in Iowa. Donald J. Trump led the field on Monday.")
+    assert [(c.canonical, c.honorific) for c in actor_cues(doc) if "Trump" in c.text] == [
+        ("Donald J. Trump", None), ("Donald J. Trump", None)]
     # a given name the seed does not know has no gender: the article's rule stands
     doc = nlp("Quorra Vance spoke in Iowa. Mr. Vance waved.")
     assert [c.canonical for c in actor_cues(doc) if "Vance" in c.text] == [
