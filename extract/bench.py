@@ -268,10 +268,11 @@ def time_extract(corpus: Corpus, model: str, n_process: int, batch_size: int) ->
 @contextlib.contextmanager
 def _stage_timer(
     stages: dict[str, float], memory: PeakRSS | None = None,
-    peaks: dict[str, float] | None = None,
+    peaks: dict[str, float] | None = None, cpu: dict[str, float] | None = None,
 ) -> Iterator[None]:
     """Time the steps ``run_without_airflow`` calls, without changing what it calls (and,
-    with ``memory``, record each step's peak RSS in ``peaks``)."""
+    with ``memory``, record each step's peak RSS in ``peaks``; with ``cpu``, each step's CPU
+    seconds of this process and DuckDB's threads, not of the extraction workers)."""
     from extract import build, publish, runs
 
     originals = {
@@ -284,11 +285,13 @@ def _stage_timer(
         def wrapper(*args, **kwargs):
             if memory is not None:
                 memory.stage_peak_mb()
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             try:
                 return func(*args, **kwargs)
             finally:
                 stages[stage] = stages.get(stage, 0.0) + time.perf_counter() - t0
+                if cpu is not None:
+                    cpu[stage] = cpu.get(stage, 0.0) + time.process_time() - c0
                 if memory is not None and peaks is not None:
                     peaks[stage] = max(peaks.get(stage, 0.0), memory.stage_peak_mb())
         return wrapper

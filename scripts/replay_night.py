@@ -13,13 +13,11 @@ full build and publish first (not timed), as the bench's first build would.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import os
 import re
 import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from extract.bench import _stage_timer
@@ -38,34 +36,6 @@ def node_seconds(log: Path) -> dict[str, float]:
     lines = log.read_text().splitlines()
     start = max(i for i, line in enumerate(lines) if "Running with dbt" in line)
     return {m.group(1): float(m.group(2)) for line in lines[start:] if (m := NODE.search(line))}
-
-
-@contextlib.contextmanager
-def cpu_timer(cpu: dict[str, float]) -> Iterator[None]:
-    """CPU seconds (``process_time``: this process and DuckDB's threads, not the extraction
-    workers) of the dbt build and the publish, which wall seconds hide on a loaded machine."""
-    from extract import build as build_module
-    from extract import publish as publish_module
-
-    targets = {(build_module, "build"): "dbt_build", (publish_module, "publish"): "publish"}
-    saved = {key: getattr(*key) for key in targets}
-
-    def timed(func, stage):
-        def wrapper(*args, **kwargs):
-            c0 = time.process_time()
-            try:
-                return func(*args, **kwargs)
-            finally:
-                cpu[stage] = cpu.get(stage, 0.0) + time.process_time() - c0
-        return wrapper
-
-    for key, stage in targets.items():
-        setattr(*key, timed(saved[key], stage))
-    try:
-        yield
-    finally:
-        for key, func in saved.items():
-            setattr(*key, func)
 
 
 def main() -> None:
@@ -91,7 +61,7 @@ def main() -> None:
     cpu: dict[str, float] = {}
     load_before = os.getloadavg()
     t0 = time.perf_counter()
-    with _stage_timer(stages), cpu_timer(cpu):
+    with _stage_timer(stages, cpu=cpu):
         run_without_airflow(current, new_day, args.day, n_process=2)
     night = time.perf_counter() - t0
     print(f"night {night:.2f}s", {k: round(v, 2) for k, v in stages.items()},
