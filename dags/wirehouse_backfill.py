@@ -171,8 +171,10 @@ def wirehouse_backfill():
         settings, *_ = _params()
         state = read_state(settings)
         if state.get("build_pending") or loaded:
-            # Incremental over the loaded dates (and any load still pending a build).
-            build(settings, [dt.date.fromisoformat(d) for d in state.get("finished", [])])
+            # Incremental over the loaded dates (and any load still pending a build); a
+            # full refresh when they are every run the warehouse holds.
+            build(settings, [dt.date.fromisoformat(d) for d in state.get("finished", [])],
+                  refresh_whole=True)
         else:
             log.info("nothing new loaded: no dbt build")
 

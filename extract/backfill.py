@@ -422,7 +422,8 @@ def build_and_publish(settings: Settings, *, force: bool = False, parsed=None) -
     if not (force or state.get("build_pending") or not published):
         log.info("backfill: nothing new loaded and marts already published; no dbt build")
         return False
-    build(settings, [dt.date.fromisoformat(d) for d in state.get("finished", [])], parsed=parsed)
+    build(settings, [dt.date.fromisoformat(d) for d in state.get("finished", [])], parsed=parsed,
+          refresh_whole=True)
     with connect(settings.db_path) as con:
         publish(settings, con)
     state_path(settings).unlink(missing_ok=True)

