@@ -88,7 +88,7 @@ def _replicate(
         texts = con.execute("select article_id, text, title from tpl.raw.articles").fetchall()
         segmented = [(aid, _segments(text, keep.get(aid, [])), title)
                      for aid, text, title in texts]
-        for name, schema in tables.ALL_TABLES.items():
+        for name, schema in tables.STORED_TABLES.items():
             names = set(schema.names)
             swaps = []
             if "article_id" in names:

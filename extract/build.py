@@ -224,6 +224,15 @@ def holds_only(db_path, run_dates: Iterable[dt.date]) -> bool:
     return others == 0
 
 
+def _migrate_raw(settings: Settings) -> None:
+    """The raw schema of this version (a new column, filled for existing rows: run_date of
+    the per-article tables) before a full build, which may come before any load does it."""
+    from extract.warehouse import connect, ensure_schema
+
+    with connect(settings.db_path) as con:
+        ensure_schema(con)
+
+
 def build(
     settings: Settings, run_dates: Iterable[dt.date] | None = None, *,
     full_refresh: bool = False, parsed: ParsedProject | None = None,
@@ -273,6 +282,7 @@ def build(
     else:
         if run_dates is not None and changed and not full_refresh:
             log.info("dbt project changed since the last build (or none yet): full rebuild")
+        _migrate_raw(settings)
         run_dbt(settings, ["build", "--full-refresh"], manifest)
     _set_build_runs(settings, ())  # a later plain `dbt build` has nothing to recompute
     stamp.parent.mkdir(parents=True, exist_ok=True)

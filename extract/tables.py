@@ -174,6 +174,17 @@ ALL_TABLES: dict[str, pa.Schema] = {
     **ARTICLE_TABLES,
 }
 
+# The load adds its run's date to every row of the per-article tables (extraction does not
+# know it): rows are appended run by run, so DuckDB's zone maps on run_date find a night's
+# rows without reading every article id of the archive (issue 16, macros/incremental.sql).
+LOAD_RUN_DATE = pa.field("run_date", pa.date32())
+
+# The raw tables as stored: ALL_TABLES, the per-article ones with LOAD_RUN_DATE last.
+STORED_TABLES: dict[str, pa.Schema] = {
+    name: schema.append(LOAD_RUN_DATE) if name in ARTICLE_TABLES else schema
+    for name, schema in ALL_TABLES.items()
+}
+
 _DUCKDB_TYPES = {
     pa.string(): "VARCHAR",
     pa.large_string(): "VARCHAR",

@@ -70,7 +70,7 @@ def connect(path: Path, *, read_only: bool = False, wait_s: float = 300.0):
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists raw")
-    for name, schema in tables.ALL_TABLES.items():
+    for name, schema in tables.STORED_TABLES.items():
         con.execute(tables.ddl(name, schema))
         # Columns added in later versions reach existing warehouses too.
         existing = {
@@ -85,8 +85,21 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             if field.name not in existing:
                 column_type = tables.ddl(name, pa.schema([field])).split("(", 1)[1][:-1]
                 con.execute(f"alter table raw.{name} add column {column_type}")
+                if name in tables.ARTICLE_TABLES and field.name == tables.LOAD_RUN_DATE.name:
+                    _fill_run_dates(con, name)
     con.execute(tables.ddl("build_runs", tables.BUILD_RUNS))
     con.execute(tables.ddl("build_touched", tables.BUILD_TOUCHED))
+
+
+def _fill_run_dates(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """A warehouse from before per-article rows carried their run's date: give every row of
+    ``raw.<name>`` its article's run_date (once, when the column is added). The rows stay
+    where they are, in load order, so the zone maps of run_date prune as on a new warehouse.
+    """
+    con.execute(
+        f"update raw.{name} as child set run_date = articles.run_date "
+        "from raw.articles as articles where child.article_id = articles.article_id"
+    )
 
 
 def _insert(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
@@ -141,7 +154,11 @@ def write_run_partition(
         for name, schema in tables.ALL_TABLES.items():
             table = batch.get(name)
             if table is not None:
-                _insert(con, name, table.cast(schema))
+                table = table.cast(schema)
+                if name in tables.ARTICLE_TABLES:
+                    dates = pa.array([run_date] * table.num_rows, tables.LOAD_RUN_DATE.type)
+                    table = table.append_column(tables.LOAD_RUN_DATE, dates)
+                _insert(con, name, table)
         pause_point("load")
         con.execute("commit")
     except BaseException:

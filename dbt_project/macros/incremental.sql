@@ -21,10 +21,15 @@
     {{ return(is_incremental()) }}
 {%- endmacro %}
 
-{% macro changed_articles_filter(column='article_id') -%}
-    {#- A where clause: on an incremental run, the articles the changed runs hold. -#}
+{% macro changed_articles_filter(column='article_id', date_column=none) -%}
+    {#- A where clause: on an incremental run, the articles the changed runs hold. With
+        ``date_column`` (the input's copy of its article's run_date), the changed runs' dates
+        too: the same rows, but a date the zone maps of a table appended run by run prune on,
+        where the hashed article ids match in every row group (every row was read). -#}
     {%- if incremental_run() -%}
-    where {{ column }} in (
+    where
+        {%- if date_column %} {{ date_column }} in ({{ changed_run_dates() }}) and
+        {%- endif %} {{ column }} in (
         select article_id from {{ source('news', 'articles') }}
         where run_date in (select run_date from {{ source('news', 'build_runs') }})
     )
@@ -44,14 +49,19 @@
     ))
 {%- endmacro %}
 
-{% macro delete_changed_articles(columns=['article_id']) -%}
+{% macro delete_changed_articles(columns=['article_id'], date_column=none) -%}
     {#- Pre-hook: drop the rows the select below recomputes, and the rows of removed articles:
-        every row one of whose ``columns`` names such an article. -#}
+        every row one of whose ``columns`` names such an article. With ``date_column`` (the
+        row's article's run_date), only rows of the changed runs are looked at: a removed
+        article was one of a changed run's too (its rerun logged it), so these are the same
+        rows, found by the zone maps instead of a scan of every article id. -#}
     {%- if incremental_run() -%}
     delete from {{ this }} where
+        {%- if date_column %} {{ date_column }} in ({{ changed_run_dates() }}) and ({% endif %}
         {%- for column in columns %}
         {{ 'or ' if not loop.first }}{{ stale_article(column) }}
         {%- endfor %}
+        {%- if date_column %}){% endif %}
     {%- endif -%}
 {%- endmacro %}
 

@@ -16,7 +16,7 @@ with
 
 mentions as (
     select * from {{ ref('int_mentions_resolved') }}
-    {{ changed_articles_filter() }}
+    {{ changed_articles_filter(date_column='run_date') }}
 ),
 
 events as (
@@ -25,8 +25,8 @@ events as (
 ),
 
 tones as (
-    select * from {{ ref('stg_news__tones') }}
-    {{ changed_articles_filter() }}
+    select * exclude (run_date) from {{ ref('stg_news__tones') }}
+    {{ changed_articles_filter(date_column='run_date') }}
 ),
 
 country_sentences as (

@@ -14,7 +14,7 @@ with
 
 articles as (
     select * from {{ ref('stg_news__articles') }}
-    {{ changed_articles_filter() }}
+    {{ changed_articles_filter(date_column='run_date') }}
 ),
 
 words as (

@@ -35,8 +35,8 @@
 with
 
 spans as (
-    select * from {{ ref('stg_news__event_spans') }}
-    {{ changed_articles_filter() }}
+    select * exclude (run_date) from {{ ref('stg_news__event_spans') }}
+    {{ changed_articles_filter(date_column='run_date') }}
 ),
 
 patterns as (
@@ -75,7 +75,7 @@ matched as (
 
 mentions as (
     select * from {{ ref('int_mentions_resolved') }}
-    {{ changed_articles_filter() }}
+    {{ changed_articles_filter(date_column='run_date') }}
 ),
 
 speakers as (
@@ -84,8 +84,8 @@ speakers as (
 ),
 
 tones as (
-    select * from {{ ref('stg_news__tones') }}
-    {{ changed_articles_filter() }}
+    select * exclude (run_date) from {{ ref('stg_news__tones') }}
+    {{ changed_articles_filter(date_column='run_date') }}
 ),
 
 sides as (

@@ -33,15 +33,15 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_changed_articles() }}",
+        pre_hook="{{ delete_changed_articles(date_column='run_date') }}",
     )
 }}
 
 with
 
 cues as (
-    select * from {{ ref('stg_news__actor_cues') }}
-    {{ changed_articles_filter() }}
+    select * exclude (run_date) from {{ ref('stg_news__actor_cues') }}
+    {{ changed_articles_filter(date_column='run_date') }}
 ),
 
 articles as (
@@ -842,6 +842,8 @@ final as (
         mention_id,
         article_id,
         article_date,
+        -- the article's run: its readers take a night's rows by it (zone maps), not by id
+        run_date,
         sentence_id,
         sentence_index,
         entity_label,
@@ -875,9 +877,10 @@ final as (
     from named
 )
 
--- Stored in date order: a full build would otherwise scatter every date over every row group,
--- and the readers that take one night's or one month's rows by (article_id, article_date)
--- (int_touched_keys, int_*_months, int_person_name_runs) could not skip the rest by zone
--- maps: at 200k articles they read all 2.5M rows (a night's appended rows are in order).
+-- Stored in run and date order: a full build would otherwise scatter every date over every
+-- row group, and the readers that take one night's or one month's rows by run_date or
+-- (article_id, article_date) (int_touched_keys, int_*_months, int_person_name_runs, the
+-- per-article models) could not skip the rest by zone maps: at 200k articles they read
+-- all 2.5M rows (a night's appended rows are in order).
 select * from final
-order by article_date
+order by run_date, article_date

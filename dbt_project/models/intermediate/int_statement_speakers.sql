@@ -20,7 +20,7 @@ statements as (
 
 mentions as (
     select * from {{ ref('int_mentions_resolved') }}
-    {{ changed_articles_filter() }}
+    {{ changed_articles_filter(date_column='run_date') }}
 ),
 
 ranked as (

@@ -15,13 +15,13 @@
 with
 
 statements as (
-    select * from {{ ref('stg_news__statements') }}
-    {{ changed_articles_filter() }}
+    select * exclude (run_date) from {{ ref('stg_news__statements') }}
+    {{ changed_articles_filter(date_column='run_date') }}
 ),
 
 mentions as (
     select * from {{ ref('int_mentions_resolved') }}
-    {{ changed_articles_filter() }}
+    {{ changed_articles_filter(date_column='run_date') }}
 ),
 
 by_span as (

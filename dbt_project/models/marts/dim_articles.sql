@@ -3,7 +3,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_changed_articles() }}",
+        pre_hook="{{ delete_changed_articles(date_column='run_date') }}",
     )
 }}
 
@@ -11,7 +11,7 @@ with
 
 articles as (
     select * from {{ ref('stg_news__articles') }}
-    {{ changed_articles_filter() }}
+    {{ changed_articles_filter(date_column='run_date') }}
 ),
 
 final as (

@@ -14,7 +14,7 @@ with
 
 mentions as (
     select * from {{ ref('int_mentions_resolved') }}
-    {{ changed_articles_filter() }}
+    {{ changed_articles_filter(date_column='run_date') }}
 ),
 
 final as (

@@ -30,7 +30,7 @@ stories as (
 ),
 
 statements as (
-    select * from {{ ref('stg_news__statements') }}
+    select * exclude (run_date) from {{ ref('stg_news__statements') }}
 ),
 
 events as (

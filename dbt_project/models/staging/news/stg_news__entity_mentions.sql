@@ -8,6 +8,8 @@ final as (
     select
         article_id || ':m' || mention_index::varchar as mention_id,
         article_id,
+        -- the run that loaded the article (the load writes it): a night's rows by zone map
+        run_date,
         article_id || ':' || sentence_index::varchar as sentence_id,
         mention_index,
         sentence_index,

@@ -8,6 +8,8 @@ final as (
     select
         article_id || ':e' || event_index::varchar as event_span_id,
         article_id,
+        -- the run that loaded the article (the load writes it): a night's rows by zone map
+        run_date,
         article_id || ':' || sentence_index::varchar as sentence_id,
         event_index,
         sentence_index,

@@ -10,6 +10,8 @@ final as (
         || case when span_kind = 'statement' then ':q' else ':' end
         || span_index::varchar as span_id,
         article_id,
+        -- the run that loaded the article (the load writes it): a night's rows by zone map
+        run_date,
         span_kind,
         span_index,
         start_char,
